@@ -24,6 +24,9 @@ import { runInScope, TaskRun } from './task-scope';
 
 const debug = createDebug('express-background-tasks:runner');
 
+/** Started slots the waiting queue may keep before it is copied down. */
+const compactAfter = 1024;
+
 export interface DrainOptions {
   /** Milliseconds to wait at most; by default drain waits as long as it takes. */
   timeout?: number;
@@ -127,7 +130,6 @@ export class InProcessRunner implements TaskRunner {
   #nextSequence = 0;
   #drains: DrainWaiter[] = [];
   #reportedAt = { completed: 0, failed: 0 };
-  #abandoned = false;
 
   configure(options: RunnerOptions): void {
     this.#settings = mergeSettings(this.#settings, options);
@@ -157,7 +159,7 @@ export class InProcessRunner implements TaskRunner {
     this.#counts.scheduled += tasks.length;
     this.#waitingTasks += tasks.length;
     const { concurrency, maxPending } = this.#settings;
-    if (this.#abandoned) {
+    if (list.abandoned) {
       this.#giveUp(list);
       return;
     }
@@ -212,16 +214,15 @@ export class InProcessRunner implements TaskRunner {
   /**
    * Gives up on every task not finished, for a shutdown that cannot wait
    * longer: running tasks see their signal abort, the rest never start,
-   * and each list is reported to `onError` as abandoned.
-   * Returns the names of the tasks given up on.
+   * and each list is reported to `onError` as abandoned. The tasks of
+   * requests still in progress are given up on when they arrive.
+   * Returns the names of the tasks given up on now.
    */
   abandon(): string[] {
-    this.#abandoned = true;
     const names: string[] = [];
     for (const list of this.#outstanding) {
-      if (list.state === 'waiting' || list.state === 'running') {
-        names.push(...this.#giveUp(list));
-      }
+      if (list.state === 'reserved') list.abandoned = true;
+      else names.push(...this.#giveUp(list));
     }
     return names;
   }
@@ -234,7 +235,13 @@ export class InProcessRunner implements TaskRunner {
       .map((task) => task.name);
     list.abandoned = true;
     list.next = list.tasks.length;
-    list.current?.abort(new AbandonedError(list.current.task.name));
+    const running = list.current;
+    if (running !== undefined) {
+      running.abort(new AbandonedError(running.task.name));
+      // Counted as abandoned from now on, not as running.
+      list.current = undefined;
+      this.#runningTasks--;
+    }
     this.#counts.abandoned += names.length;
     this.#waitingTasks -= notStarted.length;
 
@@ -291,8 +298,10 @@ export class InProcessRunner implements TaskRunner {
       this.#report(error, task.name, skipped, list.request);
       return true;
     } finally {
-      list.current = undefined;
-      this.#runningTasks--;
+      if (list.current === run) {
+        list.current = undefined;
+        this.#runningTasks--;
+      }
     }
   }
 
@@ -336,6 +345,13 @@ export class InProcessRunner implements TaskRunner {
     }
     if (this.#queueHead === this.#queue.length) {
       this.#queue = [];
+      this.#queueHead = 0;
+    } else if (
+      this.#queueHead > compactAfter &&
+      this.#queueHead * 2 > this.#queue.length
+    ) {
+      // A queue that never empties must not keep every slot it ever used.
+      this.#queue = this.#queue.slice(this.#queueHead);
       this.#queueHead = 0;
     }
   }
