@@ -67,14 +67,22 @@ export function closeGracefully(
   return closeWith(defaultRunner, server, options);
 }
 
-/** `closeGracefully` for a given runner. */
-export async function closeWith(
+/** `closeGracefully` for a given runner; bad input throws at once. */
+export function closeWith(
   runner: InProcessRunner,
   server: Server | ClosableServer,
   options: CloseGracefullyOptions,
 ): Promise<CloseGracefullyResult> {
   assertServer(server);
   const timeout = readTimeout(options);
+  return closeAndDrain(runner, server, timeout);
+}
+
+async function closeAndDrain(
+  runner: InProcessRunner,
+  server: ClosableServer,
+  timeout: number,
+): Promise<CloseGracefullyResult> {
   const deadline = Date.now() + timeout;
   const before = runner.stats();
 
