@@ -6,6 +6,7 @@ import {
   isPlainObject,
 } from './describe';
 import { AbandonedError, OverloadError, TimeoutError } from './errors';
+import { isPromiseLike } from './promise-like';
 import {
   describeRequest,
   printTaskError,
@@ -425,14 +426,6 @@ function reportHookFailure(
 ): void {
   printTaskError(error, info);
   printTaskError(hookError, { ...info, task: `onError for ${info.task}` });
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 function isTask(value: BackgroundTask | undefined): value is BackgroundTask {
