@@ -62,7 +62,8 @@ export class TaskLedger {
 
   /**
    * What went wrong with the books: a task run or reported twice, a task
-   * neither finished nor reported, a task reported that never existed.
+   * neither finished nor reported, a task reported that never existed,
+   * a skipped or refused task that ran anyway.
    */
   problems(): string[] {
     const found: string[] = [];
@@ -85,7 +86,8 @@ export class TaskLedger {
     };
     for (const entry of this.#entries.values()) {
       totals.tasks += entry.created;
-      totals.completed += entry.completed;
+      // A task reported as timed out counts there, even if it ended later.
+      if (entry.reports.length === 0) totals.completed += entry.completed;
       for (const kind of entry.reports) totals[kind]++;
     }
     return totals;
@@ -96,15 +98,19 @@ function problemOf(entry: Entry): string | undefined {
   const { created, started, completed, reports } = entry;
   if (created !== 1) return `made ${created} times`;
   if (started > 1) return `started ${started} times`;
-  if (completed + reports.length !== 1) {
-    return `finished ${completed} times and reported ${reports.length} times`;
+  if (reports.length > 1) return `reported ${reports.length} times`;
+  const [report] = reports;
+  if (report === undefined) {
+    return completed === 1 ? undefined : 'neither finished nor reported';
   }
-  const report = reports[0];
-  const shouldHaveStarted =
-    completed === 1 || report === 'failed' || report === 'timedOut';
-  if (report === 'abandoned') return undefined;
-  if (shouldHaveStarted !== (started === 1)) {
-    return `started ${started} times, yet ${report ?? 'completed'}`;
+  // The code of a task past its timeout goes on, and may finish late.
+  if (report === 'timedOut') {
+    return started === 1 ? undefined : 'timed out without starting';
+  }
+  if (completed > 0) return `finished, yet reported as ${report}`;
+  if (report === 'failed' && started !== 1) return 'failed without starting';
+  if ((report === 'skipped' || report === 'overloaded') && started > 0) {
+    return `started, yet ${report}`;
   }
   return undefined;
 }
