@@ -314,6 +314,11 @@ describe('wrong definitions and calls', () => {
         `Expected \`timeout\` to be ${durationExpected}, got \`0\` (number)`,
       ],
       [
+        'drain() given options that are no object',
+        () => drain(loose(500)),
+        'Expected `options` to be an object, got `500` (number)',
+      ],
+      [
         'drain() given an option it does not know',
         () => drain(loose({ wait: 100 })),
         'Expected `options` to have only `timeout`, got `wait`',
@@ -323,6 +328,11 @@ describe('wrong definitions and calls', () => {
         () => closeGracefully(loose({ port: 3000 })),
         'Expected `server` to be an HTTP server, got `{ port: 3000 }` ' +
           '(object)',
+      ],
+      [
+        'closeGracefully() given options that are no object',
+        () => closeGracefully(http.createServer(), loose(5000)),
+        'Expected `options` to be an object, got `5000` (number)',
       ],
       [
         'closeGracefully() given timeout: -5',

@@ -100,6 +100,24 @@ describe('closeGracefully(server, { timeout })', () => {
       agent.destroy();
     });
 
+    it('waits as long as it takes with timeout: Infinity', async () => {
+      const gate = deferred();
+      const server = serverFor(
+        get('/slow', async () => {
+          await gate.promise;
+          return 'done';
+        }),
+      );
+      const port = await listen(server);
+      const inFlight = getOnce(port, '/slow');
+      await new Promise((settle) => setTimeout(settle, 20));
+      const closing = closeGracefully(server, { timeout: Infinity });
+      setTimeout(gate.resolve, 30);
+
+      expect((await inFlight).status).to.equal(200);
+      expect((await closing).requestsFinished).to.equal(true);
+    });
+
     it('resolves for a server that is not listening', async () => {
       const server = serverFor();
       expect(await closeGracefully(server, { timeout: 100 })).to.deep.equal({
