@@ -358,7 +358,11 @@ export class InProcessRunner implements TaskRunner {
   }
 
   #refuse(list: TaskList, maxPending: number): void {
-    const [first, ...rest] = list.tasks.map((task) => task.name);
+    // A list is never empty here: empty ones finish when they arrive.
+    const [first, ...rest] = list.tasks.map((task) => task.name) as [
+      string,
+      ...string[],
+    ];
     this.#counts.overloaded += list.tasks.length;
     this.#waitingTasks -= list.tasks.length;
     debug('refused %d tasks of %o', list.tasks.length, list.request?.url);
@@ -394,12 +398,12 @@ export class InProcessRunner implements TaskRunner {
 
   #report(
     error: unknown,
-    task: string | undefined,
+    task: string,
     skipped: string[],
     request: RequestSource | undefined,
   ): void {
     const info: TaskErrorInfo = {
-      task: task ?? 'anonymous',
+      task,
       skipped,
       request: describeRequest(request),
     };

@@ -397,6 +397,34 @@ describe('runner controls', () => {
     });
   });
 
+  describe('reserve(request)', () => {
+    it('takes the tasks of a reservation once', async () => {
+      const { runner } = isolatedRunner();
+      const log: string[] = [];
+      const reservation = runner.reserve();
+      reservation.schedule([namedTask('once', () => log.push('once'))]);
+      reservation.schedule([namedTask('twice', () => log.push('twice'))]);
+      reservation.cancel();
+      await runner.drain();
+
+      expect(log).to.deep.equal(['once']);
+      expect(runner.stats()).to.include({ scheduled: 1, awaiting: 0 });
+    });
+
+    it('runs nothing for a reservation cancelled first', async () => {
+      const { runner } = isolatedRunner();
+      const log: string[] = [];
+      const reservation = runner.reserve();
+      reservation.cancel();
+      reservation.cancel();
+      reservation.schedule([namedTask('late', () => log.push('late'))]);
+      await runner.drain();
+
+      expect(log).to.deep.equal([]);
+      expect(runner.stats()).to.include({ scheduled: 0, awaiting: 0 });
+    });
+  });
+
   describe('abandon()', () => {
     it('gives up on running and waiting tasks and names them', async () => {
       const { runner, reported } = isolatedRunner();
@@ -453,6 +481,23 @@ describe('runner controls', () => {
       expect(reported[0]?.error).to.be.instanceOf(AbandonedError);
       await runner.drain();
       expect(log).to.deep.equal([]);
+    });
+
+    it('counts a running task given up on once, whatever it does next', async () => {
+      const { runner, reported } = isolatedRunner();
+      const gate = deferred();
+      const failLater = async (): Promise<void> => {
+        await gate.promise;
+        throw new Error('too late');
+      };
+      runner.schedule([new BackgroundTask(failLater)]);
+      await turn();
+      expect(runner.abandon()).to.deep.equal(['failLater']);
+      gate.resolve();
+      await runner.drain();
+
+      expect(reported).to.have.length(1);
+      expect(runner.stats()).to.include({ abandoned: 1, failed: 0 });
     });
 
     it('runs the tasks of requests that start afterwards', async () => {
