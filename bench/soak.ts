@@ -38,6 +38,10 @@ function countResponseTask(body: { id: string }): void {
 function soakApp(): express.Express {
   const app = express();
   app.use(express.json());
+  // The same answer without tasks, for a baseline.
+  app.post('/plain/:id', (req, res) => {
+    res.status(201).json({ id: req.params.id });
+  });
   app.use(
     post('/items/:id', new BackgroundTask(countRouteTask), (req, ctx) => {
       ctx.background.addTask(countHandlerTask, req.params.id);
@@ -49,13 +53,18 @@ function soakApp(): express.Express {
   return app;
 }
 
-async function serve(port: number, count: number, offset: number) {
+async function serve(
+  port: number,
+  count: number,
+  offset: number,
+  prefix = '/items',
+) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
   let next = 0;
   const client = async (): Promise<void> => {
     while (next < count) {
       const id = offset + next++;
-      await postOnce(port, `/items/${id}`, agent);
+      await postOnce(port, `${prefix}/${id}`, agent);
     }
   };
   await Promise.all(Array.from({ length: clients }, client));
@@ -114,6 +123,12 @@ async function main(): Promise<void> {
   await drain();
   const seconds = Number(served - started) / 1e9;
   const heapAfter = await settledHeap();
+
+  const baselineRequests = Math.ceil(requests / 5);
+  const baselineStarted = process.hrtime.bigint();
+  await serve(port, baselineRequests, 0, '/plain');
+  const baselineSeconds =
+    Number(process.hrtime.bigint() - baselineStarted) / 1e9;
   await new Promise((closed) => server.close(closed));
 
   const expected = warmUp + requests;
@@ -127,7 +142,9 @@ async function main(): Promise<void> {
   console.log(`soak: ${requests} requests, ${clients} clients, ` +
     `Express ${require('express/package.json').version}, ` +
     `Node ${process.version}`);
-  console.log(`  requests/s      ${Math.round(requests / seconds)}`);
+  console.log(`  requests/s      ${Math.round(requests / seconds)} ` +
+    `(the same route without tasks: ` +
+    `${Math.round(baselineRequests / baselineSeconds)})`);
   console.log(`  tasks/s         ${Math.round((3 * requests) / seconds)}`);
   console.log(`  tasks run       ${allRan ? 'all' : 'NOT ALL'} ` +
     `(${ran.route + ran.handler + ran.response} of ${3 * expected})`);
