@@ -143,7 +143,7 @@ async function main(): Promise<void> {
     `Express ${require('express/package.json').version}, ` +
     `Node ${process.version}`);
   console.log(`  requests/s      ${Math.round(requests / seconds)} ` +
-    `(the same route without tasks: ` +
+    `(plain Express, same answer, no tasks: ` +
     `${Math.round(baselineRequests / baselineSeconds)})`);
   console.log(`  tasks/s         ${Math.round((3 * requests) / seconds)}`);
   console.log(`  tasks run       ${allRan ? 'all' : 'NOT ALL'} ` +
