@@ -64,18 +64,10 @@ export function closeGracefully(
   server: Server | ClosableServer,
   options: CloseGracefullyOptions = {},
 ): Promise<CloseGracefullyResult> {
-  return closeWith(defaultRunner, server, options);
-}
-
-/** `closeGracefully` for a given runner; bad input throws at once. */
-export function closeWith(
-  runner: InProcessRunner,
-  server: Server | ClosableServer,
-  options: CloseGracefullyOptions,
-): Promise<CloseGracefullyResult> {
+  // Bad input throws here, not in the promise.
   assertServer(server);
   const timeout = readTimeout(options);
-  return closeAndDrain(runner, server, timeout);
+  return closeAndDrain(defaultRunner, server, timeout);
 }
 
 async function closeAndDrain(
