@@ -9,6 +9,7 @@ import {
   AbandonedError,
   BackgroundTask,
   closeGracefully,
+  drain,
   get,
   taskSignal,
 } from '../index';
@@ -28,6 +29,7 @@ describe('closeGracefully(server, { timeout })', () => {
 
   describe('when requests and tasks finish in time', () => {
     it('waits for the request in flight, then for its tasks', async () => {
+      const arrived = deferred();
       const handlerGate = deferred();
       const taskGate = deferred();
       const done: string[] = [];
@@ -37,6 +39,7 @@ describe('closeGracefully(server, { timeout })', () => {
       };
       const server = serverFor(
         get('/slow', async (_req, ctx) => {
+          arrived.resolve();
           await handlerGate.promise;
           ctx.background.addTask(sendEmail, 'ada@example.com');
           return { ok: true };
@@ -45,8 +48,7 @@ describe('closeGracefully(server, { timeout })', () => {
       const port = await listen(server);
 
       const inFlight = getOnce(port, '/slow');
-      await waitFor(() => server.listenerCount('request') > 0);
-      await new Promise((settle) => setTimeout(settle, 20));
+      await arrived.promise;
       const closing = closeGracefully(server, { timeout: 5000 });
       handlerGate.resolve();
       expect((await inFlight).status).to.equal(200);
@@ -76,9 +78,11 @@ describe('closeGracefully(server, { timeout })', () => {
     });
 
     it('closes a keep-alive connection after the request it brings', async () => {
+      const arrived = deferred();
       const gate = deferred();
       const server = serverFor(
         get('/first', async () => {
+          arrived.resolve();
           await gate.promise;
           return 'first';
         }),
@@ -88,7 +92,7 @@ describe('closeGracefully(server, { timeout })', () => {
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
       const first = getOnce(port, '/first', agent);
       const second = getOnce(port, '/second', agent);
-      await new Promise((settle) => setTimeout(settle, 20));
+      await arrived.promise;
 
       const closing = closeGracefully(server, { timeout: 5000 });
       gate.resolve();
@@ -101,16 +105,18 @@ describe('closeGracefully(server, { timeout })', () => {
     });
 
     it('waits as long as it takes with timeout: Infinity', async () => {
+      const arrived = deferred();
       const gate = deferred();
       const server = serverFor(
         get('/slow', async () => {
+          arrived.resolve();
           await gate.promise;
           return 'done';
         }),
       );
       const port = await listen(server);
       const inFlight = getOnce(port, '/slow');
-      await new Promise((settle) => setTimeout(settle, 20));
+      await arrived.promise;
       const closing = closeGracefully(server, { timeout: Infinity });
       setTimeout(gate.resolve, 30);
 
@@ -172,6 +178,7 @@ describe('closeGracefully(server, { timeout })', () => {
 
   describe('when a request is still open at the timeout', () => {
     it('cuts it off and abandons its tasks when they come', async () => {
+      const arrived = deferred();
       const gate = deferred();
       const ran: string[] = [];
       function audit(): void {
@@ -179,19 +186,20 @@ describe('closeGracefully(server, { timeout })', () => {
       }
       const server = serverFor(
         get('/hang', new BackgroundTask(audit), async () => {
+          arrived.resolve();
           await gate.promise;
           return 'late';
         }),
       );
       const port = await listen(server);
       const hanging = getOnce(port, '/hang').catch((error: Error) => error);
-      await new Promise((settle) => setTimeout(settle, 20));
+      await arrived.promise;
 
       const result = await closeGracefully(server, { timeout: 50 });
       expect(result.requestsFinished).to.equal(false);
       expect(await hanging).to.be.instanceOf(Error);
       gate.resolve();
-      await new Promise((settle) => setTimeout(settle, 10));
+      await drain();
 
       expect(ran).to.deep.equal([]);
       expect(reported.map(({ info }) => info.task)).to.deep.equal(['audit']);
@@ -251,10 +259,6 @@ describe('closeGracefully(server, { timeout })', () => {
     });
   });
 });
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((settle) => setImmediate(settle));
-}
 
 interface SampleServer {
   child: ReturnType<typeof spawn>;
