@@ -49,6 +49,7 @@ export {
   type CloseGracefullyOptions,
   type CloseGracefullyResult,
 } from './lib/shutdown';
+export { shutdownSignal } from './lib/shutdown-signal';
 export type { RunnerOptions, RunnerSettings } from './lib/settings';
 export { BackgroundTask, type TaskFunction } from './lib/task';
 export { BackgroundTasks, type BackgroundTasksOptions } from './lib/task-list';

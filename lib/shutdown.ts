@@ -5,8 +5,9 @@ import {
   expectationError,
   isPlainObject,
 } from './describe';
-import { defaultRunner, type InProcessRunner } from './runner';
+import { defaultRunner } from './runner';
 import { assertDuration } from './settings';
+import { beginShutdown, endShutdown } from './shutdown-signal';
 
 const debug = createDebug('express-background-tasks:shutdown');
 
@@ -52,7 +53,7 @@ const idleSweepInterval = 50;
 /**
  * Stops the server taking connections, lets the requests in flight finish,
  * then waits for their tasks; what is still unfinished at `timeout` is
- * reported to `onError` as abandoned.
+ * reported to `onError` as abandoned. `shutdownSignal()` aborts meanwhile.
  *
  * @example
  * process.once('SIGTERM', async () => {
@@ -67,14 +68,15 @@ export function closeGracefully(
   // Bad input throws here, not in the promise.
   assertServer(server);
   const timeout = readTimeout(options);
-  return closeAndDrain(defaultRunner, server, timeout);
+  beginShutdown();
+  return closeAndDrain(server, timeout).finally(endShutdown);
 }
 
 async function closeAndDrain(
-  runner: InProcessRunner,
   server: ClosableServer,
   timeout: number,
 ): Promise<CloseGracefullyResult> {
+  const runner = defaultRunner;
   const deadline = Date.now() + timeout;
   const before = runner.stats();
 

@@ -11,6 +11,7 @@ import {
   closeGracefully,
   drain,
   get,
+  shutdownSignal,
   taskSignal,
 } from '../index';
 import { deferred, recordTaskErrors } from './support/app';
@@ -122,6 +123,30 @@ describe('closeGracefully(server, { timeout })', () => {
 
       expect((await inFlight).status).to.equal(200);
       expect((await closing).requestsFinished).to.equal(true);
+    });
+
+    it('lets a long task see shutdownSignal() and wrap up', async () => {
+      const steps: number[] = [];
+      async function reindexAll(): Promise<void> {
+        for (let step = 0; step < 1000; step++) {
+          if (shutdownSignal().aborted) return;
+          steps.push(step);
+          await new Promise((settle) => setTimeout(settle, 2));
+        }
+      }
+      const server = serverFor(
+        get('/reindex', new BackgroundTask(reindexAll), () => 'started'),
+      );
+      const port = await listen(server);
+      await getOnce(port, '/reindex');
+      await new Promise((settle) => setTimeout(settle, 20));
+
+      expect(shutdownSignal().aborted).to.equal(false);
+      const closing = closeGracefully(server, { timeout: 5000 });
+      expect(shutdownSignal().aborted).to.equal(true);
+      expect(await closing).to.deep.include({ completed: 1, abandoned: [] });
+      expect(steps.length).to.be.above(0).and.below(1000);
+      expect(shutdownSignal().aborted).to.equal(false);
     });
 
     it('resolves for a server that is not listening', async () => {

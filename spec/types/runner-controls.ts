@@ -5,6 +5,7 @@ import {
   closeGracefully,
   type CloseGracefullyResult,
   configure,
+  shutdownSignal,
   taskSignal,
 } from '../../index';
 import { type Equal, expectTrue } from './equal';
@@ -17,6 +18,7 @@ configure({ concurrency: '8' });
 configure({ retries: 3 });
 
 expectTrue<Equal<ReturnType<typeof taskSignal>, AbortSignal>>();
+expectTrue<Equal<ReturnType<typeof shutdownSignal>, AbortSignal>>();
 
 async function shutDown(): Promise<void> {
   const result = await closeGracefully(http.createServer(), { timeout: 5000 });
