@@ -225,6 +225,8 @@ export class InProcessRunner implements TaskRunner {
       if (list.state === 'reserved') list.abandoned = true;
       else names.push(...this.#giveUp(list));
     }
+    // Every waiting list was given up on: this only lets later ones start.
+    this.#startWaiting();
     return names;
   }
 
@@ -250,8 +252,10 @@ export class InProcessRunner implements TaskRunner {
     if (first !== undefined) {
       this.#report(new AbandonedError(first), first, rest, list.request);
     }
-    // A running list finishes when its current task settles.
-    if (list.state === 'waiting') this.#finish(list);
+    // As after a timeout, the runner stops waiting for the task's code:
+    // its slot is free and drain() no longer counts it.
+    if (list.state === 'running') this.#activeLists--;
+    this.#finish(list);
     return names;
   }
 
@@ -271,9 +275,12 @@ export class InProcessRunner implements TaskRunner {
         if (failed) return;
       }
     } finally {
-      this.#activeLists--;
-      this.#finish(list);
-      this.#startWaiting();
+      // A list given up on was let go of then.
+      if (list.state !== 'done') {
+        this.#activeLists--;
+        this.#finish(list);
+        this.#startWaiting();
+      }
     }
   }
 

@@ -500,6 +500,21 @@ describe('runner controls', () => {
       expect(runner.stats()).to.include({ abandoned: 1, failed: 0 });
     });
 
+    it('frees the slot of a task that never settles', async () => {
+      const { runner } = isolatedRunner();
+      runner.configure({ concurrency: 1 });
+      const log: string[] = [];
+      const forever = (): Promise<never> => new Promise(() => {});
+      runner.schedule([new BackgroundTask(forever)]);
+      await turn();
+      runner.abandon();
+      runner.schedule([namedTask('next', () => log.push('next'))]);
+      await runner.drain();
+
+      expect(log).to.deep.equal(['next']);
+      expect(runner.stats()).to.include({ running: 0, abandoned: 1 });
+    });
+
     it('runs the tasks of requests that start afterwards', async () => {
       const { runner, reported } = isolatedRunner();
       runner.abandon();
