@@ -186,12 +186,12 @@ function chaosApp(
     }),
   );
   app.use(function answerError(
-    _error: Error,
+    error: Error,
     _req: express.Request,
     res: express.Response,
     next: express.NextFunction,
   ) {
-    if (res.headersSent) return next(_error);
+    if (res.headersSent) return next(error);
     res.status(500).end();
   });
   return app;
