@@ -78,6 +78,32 @@ describe('closeGracefully(server, { timeout })', () => {
       agent.destroy();
     });
 
+    it('closes a keep-alive connection once its request is done', async () => {
+      const arrived = deferred();
+      const gate = deferred();
+      const server = serverFor(
+        get('/slow', async () => {
+          arrived.resolve();
+          await gate.promise;
+          return 'done';
+        }),
+      );
+      const port = await listen(server);
+      const agent = new http.Agent({ keepAlive: true });
+      const inFlight = getOnce(port, '/slow', agent);
+      await arrived.promise;
+
+      const closing = closeGracefully(server, { timeout: 5000 });
+      gate.resolve();
+      const answer = await inFlight;
+      const closedAt = Date.now();
+      expect(answer.headers.connection).to.equal('keep-alive');
+      expect((await closing).requestsFinished).to.equal(true);
+      // Far sooner than the server's keep-alive timeout of 5 s.
+      expect(Date.now() - closedAt).to.be.below(1000);
+      agent.destroy();
+    });
+
     it('closes a keep-alive connection after the request it brings', async () => {
       const arrived = deferred();
       const gate = deferred();
