@@ -16,7 +16,14 @@ import {
 import { type LedgerTotals, statsDelta, TaskLedger } from './task-ledger';
 
 /** What a task does when it runs. */
-type Behaviour = 'sync' | 'async' | 'throw' | 'reject' | 'hang' | 'stall';
+type Behaviour =
+  | 'sync'
+  | 'async'
+  | 'throw'
+  | 'reject'
+  | 'hang'
+  | 'stall'
+  | 'held';
 
 /** What the client does with its request. */
 type ClientMove = 'complete' | 'abortInHandler' | 'abortInResponse';
@@ -63,32 +70,44 @@ export interface ChaosResult {
  */
 export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const clients = options.clients ?? 32;
-  const plans = makePlans(options.requests, options.seed ?? 1, clients);
-  const ledger = new TaskLedger();
+  const limits = {
+    concurrency: options.concurrency ?? 12,
+    maxPending: options.maxPending ?? 24,
+  };
+  // More lists than the limits hold, so some are surely refused.
+  const burst = limits.concurrency + limits.maxPending + 8;
+  const plans = makePlans(options.requests, options.seed ?? 1, burst);
+  const world: ChaosWorld = {
+    plans,
+    ledger: new TaskLedger(),
+    signalsAborted: 0,
+    release: deferred(),
+  };
   const faults = { unhandledRejections: 0, uncaughtExceptions: 0 };
   const onRejection = (): number => faults.unhandledRejections++;
   const onException = (): number => faults.uncaughtExceptions++;
   process.on('unhandledRejection', onRejection);
   process.on('uncaughtException', onException);
 
-  configure({
-    onError: ledger.onError,
-    concurrency: options.concurrency ?? 12,
-    maxPending: options.maxPending ?? 24,
-    timeout: options.timeout ?? 40,
-  });
-  const signalsAborted = { count: 0 };
-  const server = http.createServer(chaosApp(plans, ledger, signalsAborted));
+  const server = http.createServer(chaosApp(world));
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
   const { port } = server.address() as AddressInfo;
-
   const before = stats();
   const started = process.hrtime.bigint();
-  const answers = await sendAll(port, plans, clients);
+
+  // The burst's tasks hold their slots until every list of it has come.
+  configure({ onError: world.ledger.onError, ...limits, timeout: Infinity });
+  const opening = await sendAll(port, plans.slice(0, burst), 0, burst);
+  while (stats().awaiting > 0) {
+    await new Promise((settle) => setImmediate(settle));
+  }
+  world.release.resolve();
+  configure({ timeout: options.timeout ?? 40 });
+  const rest = await sendAll(port, plans.slice(burst), burst, clients);
   await drain();
+
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const after = stats();
-
   await new Promise((closed) => server.close(closed));
   configure({
     onError: undefined,
@@ -101,13 +120,42 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   return {
     requests: plans.length,
     seconds,
-    answers,
-    ledger: ledger.totals(),
+    answers: addCounts(opening, rest),
+    ledger: world.ledger.totals(),
     stats: statsDelta(before, after),
-    problems: ledger.problems(),
-    signalsAborted: signalsAborted.count,
+    problems: world.ledger.problems(),
+    signalsAborted: world.signalsAborted,
     ...faults,
   };
+}
+
+/** What the chaos app and its tasks share. */
+interface ChaosWorld {
+  readonly plans: readonly Plan[];
+  readonly ledger: TaskLedger;
+  signalsAborted: number;
+  /** Lets the held tasks of the opening burst go. */
+  readonly release: { promise: Promise<void>; resolve: () => void };
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((settle) => {
+    resolve = settle;
+  });
+  return { promise, resolve };
+}
+
+function addCounts(
+  ...counts: Record<string, number>[]
+): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const each of counts) {
+    for (const [key, value] of Object.entries(each)) {
+      total[key] = (total[key] ?? 0) + value;
+    }
+  }
+  return total;
 }
 
 /** A small seeded generator, so a failing run can be replayed. */
@@ -133,9 +181,8 @@ function makePlans(count: number, seed: number, burst: number): Plan[] {
     return roll < 0.55 ? 'sync' : 'async';
   };
   return Array.from({ length: count }, (_, index): Plan => {
-    // It opens with a burst of stalled lists, so the limits are reached.
     if (index < burst) {
-      return { move: 'complete', handlerThrows: false, tasks: ['stall', 'sync'] };
+      return { move: 'complete', handlerThrows: false, tasks: ['held', 'sync'] };
     }
     const roll = next();
     const move: ClientMove =
@@ -152,16 +199,13 @@ function makePlans(count: number, seed: number, burst: number): Plan[] {
   });
 }
 
-function chaosApp(
-  plans: readonly Plan[],
-  ledger: TaskLedger,
-  signalsAborted: { count: number },
-): express.Express {
+function chaosApp(world: ChaosWorld): express.Express {
+  const { plans, ledger } = world;
   const makeTask = (name: string, behaviour: Behaviour): BackgroundTask => {
     const body = {
       [name]: (): unknown => {
         ledger.started(name);
-        return behave(behaviour, () => ledger.completed(name), signalsAborted);
+        return behave(behaviour, () => ledger.completed(name), world);
       },
     }[name] as () => unknown;
     ledger.created(name);
@@ -200,7 +244,7 @@ function chaosApp(
 function behave(
   behaviour: Behaviour,
   finish: () => void,
-  signalsAborted: { count: number },
+  world: ChaosWorld,
 ): unknown {
   switch (behaviour) {
     case 'sync':
@@ -219,10 +263,12 @@ function behave(
       return new Promise<void>((settle) => {
         const signal = taskSignal();
         signal.addEventListener('abort', () => {
-          signalsAborted.count++;
+          world.signalsAborted++;
           settle();
         });
       });
+    case 'held':
+      return world.release.promise.then(finish);
   }
 }
 
@@ -240,6 +286,7 @@ function slowBody(): Readable {
 async function sendAll(
   port: number,
   plans: readonly Plan[],
+  firstId: number,
   clients: number,
 ): Promise<Record<string, number>> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
@@ -247,8 +294,9 @@ async function sendAll(
   let next = 0;
   const client = async (): Promise<void> => {
     while (next < plans.length) {
-      const id = next++;
-      const outcome = await send(port, id, (plans[id] as Plan).move, agent);
+      const index = next++;
+      const move = (plans[index] as Plan).move;
+      const outcome = await send(port, firstId + index, move, agent);
       answers[outcome] = (answers[outcome] ?? 0) + 1;
     }
   };
