@@ -147,9 +147,14 @@ class StreamResponse extends RouteResponse {
   }
 
   send(res: Response, routeStatus: number): Promise<void> {
+    const body = this.body;
+    // The client left before the stream began: its 'close' has passed.
+    if (res.destroyed) {
+      body.destroy();
+      return Promise.resolve();
+    }
     this.begin(res, this.status ?? routeStatus);
     if (!res.hasHeader('content-type')) res.type('application/octet-stream');
-    const body = this.body;
     return new Promise((resolve, reject) => {
       // The client left early: stop reading; its tasks run as for any close.
       const onClientGone = (): void => {
