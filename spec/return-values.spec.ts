@@ -201,6 +201,27 @@ describe('what a handler returns', () => {
         expect(ran).to.deep.equal([]);
       });
     }
+
+    it('answers 500 for an object JSON cannot hold, and runs no tasks', async () => {
+      const ran: string[] = [];
+      const circular: Record<string, unknown> = {};
+      circular.self = circular;
+      const app = appWith(
+        get('/x', (_req, ctx) => {
+          ctx.background.addTask(function record() {
+            ran.push('handler');
+          });
+          return circular;
+        }),
+      );
+
+      const response = await request(app).get('/x');
+      await drain();
+
+      expect(response.status).to.equal(500);
+      expect(response.body).to.have.property('error').that.matches(/circular/i);
+      expect(ran).to.deep.equal([]);
+    });
   });
 });
 
