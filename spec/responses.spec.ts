@@ -404,6 +404,27 @@ describe('file(path, setup)', () => {
     });
   });
 
+  describe('when the client leaves mid-file', () => {
+    it('runs the tasks once', async () => {
+      const bigPath = join(folder, 'big.bin');
+      writeFileSync(bigPath, Buffer.alloc(8 * 1024 * 1024, 1));
+      let runs = 0;
+      const task = new BackgroundTask(function countRun() {
+        runs += 1;
+      });
+      const server = await serve(appWith(get('/x', () => file(bigPath, task))));
+
+      const client = startRequest(server.port, '/x');
+      await firstChunk(await client.response);
+      client.abort();
+      await drain();
+      await nextTurn();
+      await drain();
+
+      expect(runs).to.equal(1);
+    });
+  });
+
   describe('when the file is missing', () => {
     it('goes through the error middleware and runs no tasks', async () => {
       const seen: unknown[] = [];
