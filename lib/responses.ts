@@ -130,7 +130,9 @@ class TextResponse extends RouteResponse {
 
   send(res: Response, routeStatus: number): void {
     this.begin(res, this.status ?? routeStatus);
-    res.type(this.contentType).send(this.body);
+    // A content-type given in `headers` wins, as it does for json().
+    if (!res.hasHeader('content-type')) res.type(this.contentType);
+    res.send(this.body);
   }
 }
 

@@ -194,6 +194,22 @@ for (const helper of helpers) {
   });
 }
 
+describe('text(body, setup) and html(body, setup)', () => {
+  recordTaskErrors();
+
+  for (const make of [text, html]) {
+    it(`${make.name}() keeps a content type given in its headers`, async () => {
+      const headers = { 'content-type': 'text/csv; charset=utf-8' };
+      const app = appWith(get('/x', () => make('a,b', { headers })));
+
+      const response = await request(app).get('/x');
+
+      expect(response.headers['content-type']).to.equal(headers['content-type']);
+      expect(response.text).to.equal('a,b');
+    });
+  }
+});
+
 describe('redirect(url, setup)', () => {
   recordTaskErrors();
 
