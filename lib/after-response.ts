@@ -11,12 +11,14 @@ import type { BackgroundTask } from './task';
  * (the handler has returned). Whichever comes last starts them, once.
  */
 export class AfterResponse {
+  #response: ServerResponse;
   #reservation: Reservation;
   #sources: readonly Background[] | undefined;
   #responseDone = false;
   #started = false;
 
   constructor(res: ServerResponse) {
+    this.#response = res;
     this.#reservation = defaultRunner.reserve(res.req);
     // on-finished calls back in the async context it was called from.
     onFinished(res, () => {
@@ -25,9 +27,13 @@ export class AfterResponse {
     });
   }
 
-  /** The tasks are known; each list is read when they start. */
+  /**
+   * The tasks are known; each list is read when they start. A list
+   * already attached to the response, by `runAfterResponse` or a route,
+   * is left out: it runs once.
+   */
   commit(sources: readonly Background[]): void {
-    this.#sources = sources;
+    this.#sources = claim(this.#response, sources);
     this.#startWhenReady();
   }
 
@@ -67,11 +73,22 @@ export function runAfterResponse(
     throw expectationError('res', 'an HTTP response', res);
   }
   assertBackground('background', background);
-  const seen = attached.get(res) ?? new WeakSet<Background>();
-  if (seen.has(background)) return;
-  seen.add(background);
-  attached.set(res, seen);
+  if (attached.get(res)?.has(background) === true) return;
   new AfterResponse(res).commit([background]);
+}
+
+/** Marks `sources` attached to `res`; returns those that were not yet. */
+function claim(
+  res: ServerResponse,
+  sources: readonly Background[],
+): Background[] {
+  const seen = attached.get(res) ?? new WeakSet<Background>();
+  attached.set(res, seen);
+  return sources.filter((source) => {
+    if (seen.has(source)) return false;
+    seen.add(source);
+    return true;
+  });
 }
 
 function tasksFrom(sources: readonly Background[]): readonly BackgroundTask[] {
