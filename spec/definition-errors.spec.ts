@@ -362,10 +362,9 @@ describe('wrong definitions and calls', () => {
         ctx.background.addTask(recordRun, 'handler');
         return json({ total: 10n });
       }),
-      get('/returned', new BackgroundTask(recordRun, 'route'), () => circular),
     );
 
-    for (const path of ['/circular', '/bigint', '/returned']) {
+    for (const path of ['/circular', '/bigint']) {
       it(`answers 500 through the error handler for ${path}`, async () => {
         const res = await request(app).get(path).expect(500);
         expect(res.body.error).to.match(/circular|BigInt/i);
