@@ -56,7 +56,7 @@ describe('wrong definitions and calls', () => {
       [
         'a handler that is no function',
         () => get('/users', loose('nope')),
-        "Expected `handler` to be a function, got `'nope'` (string)",
+        'Expected `handler` to be a function, got `"nope"` (string)',
       ],
       [
         'a path that is no string or RegExp',
@@ -98,7 +98,7 @@ describe('wrong definitions and calls', () => {
         "status: '201'",
         () => post('/users', { status: loose('201') }, handler),
         'Expected `status` to be an integer status from 200 to 599, ' +
-          "got `'201'` (string)",
+          'got `"201"` (string)',
       ],
       [
         'middleware that is no array',
@@ -120,7 +120,7 @@ describe('wrong definitions and calls', () => {
       [
         'routes() given something that is no router',
         () => routes(loose('users')),
-        "Expected `routers[0]` to be a router, got `'users'` (string)",
+        'Expected `routers[0]` to be a router, got `"users"` (string)',
       ],
     ]);
   });
@@ -130,7 +130,7 @@ describe('wrong definitions and calls', () => {
       [
         'a task function that is no function',
         () => new BackgroundTask(loose('sendEmail')),
-        "Expected `fn` to be a function, got `'sendEmail'` (string)",
+        'Expected `fn` to be a function, got `"sendEmail"` (string)',
       ],
       [
         'addTask() given no function',
@@ -193,7 +193,7 @@ describe('wrong definitions and calls', () => {
       [
         'stream() given a string',
         () => stream(loose('report.csv')),
-        "Expected `body` to be a readable stream, got `'report.csv'` (string)",
+        'Expected `body` to be a readable stream, got `"report.csv"` (string)',
       ],
       [
         'file() given no path',
@@ -262,7 +262,7 @@ describe('wrong definitions and calls', () => {
       [
         "timeout: '5s'",
         () => configure({ timeout: loose('5s') }),
-        `Expected \`timeout\` to be ${durationExpected}, got \`'5s'\` (string)`,
+        `Expected \`timeout\` to be ${durationExpected}, got \`"5s"\` (string)`,
       ],
       [
         'a timeout past what a timer can wait',
@@ -273,7 +273,7 @@ describe('wrong definitions and calls', () => {
       [
         'onError that is no function',
         () => configure({ onError: loose('console') }),
-        "Expected `onError` to be a function, got `'console'` (string)",
+        'Expected `onError` to be a function, got `"console"` (string)',
       ],
       [
         'an option it does not know',
