@@ -82,3 +82,69 @@ describe('an onError hook that fails', () => {
     });
   });
 });
+
+describe('the default onError', () => {
+  function notify(): void {}
+
+  it('prints the task, the request, what was skipped, and the error', async () => {
+    const runner = new InProcessRunner();
+    const printed = await stderrOf(async () => {
+      runner.schedule(
+        [new BackgroundTask(chargeCard), new BackgroundTask(notify)],
+        { method: 'POST', originalUrl: '/api/orders?token=secret' },
+      );
+      await runner.drain();
+    });
+
+    const [line] = printed.split('\n');
+    expect(line).to.equal(
+      'express-background-tasks: task "chargeCard" failed after ' +
+        'POST /api/orders (skipped: notify)',
+    );
+    expect(printed).to.include('Error: card declined');
+    expect(printed).not.to.include('secret');
+  });
+
+  it('shows a thrown value that is no Error as it is', async () => {
+    const runner = new InProcessRunner();
+    function throwCode(): never {
+      throw { code: 'E_QUOTA' };
+    }
+    const printed = await stderrOf(async () => {
+      runner.schedule([new BackgroundTask(throwCode)]);
+      await runner.drain();
+    });
+
+    expect(printed).to.equal(
+      'express-background-tasks: task "throwCode" failed after UNKNOWN \n' +
+        "{ code: 'E_QUOTA' }\n",
+    );
+  });
+
+  it('prints the message of an error that has no stack', async () => {
+    const runner = new InProcessRunner();
+    function failBare(): never {
+      const error = new Error('no trace');
+      delete error.stack;
+      throw error;
+    }
+    const printed = await stderrOf(async () => {
+      runner.schedule([new BackgroundTask(failBare)], { method: 'GET' });
+      await runner.drain();
+    });
+
+    expect(printed.split('\n')[1]).to.equal('no trace');
+  });
+
+  it('names what it knows of a request without a method', async () => {
+    const runner = new InProcessRunner();
+    const printed = await stderrOf(async () => {
+      runner.schedule([new BackgroundTask(chargeCard)], { url: '/plain' });
+      runner.schedule([new BackgroundTask(chargeCard)], {});
+      await runner.drain();
+    });
+
+    expect(printed).to.include('failed after UNKNOWN /plain\n');
+    expect(printed).to.include('failed after UNKNOWN \n');
+  });
+});
