@@ -106,7 +106,7 @@ async function settledHeap(): Promise<number> {
 }
 
 const megabytes = (bytes: number): string =>
-  `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 
 async function main(): Promise<void> {
   const server = http.createServer(soakApp());
