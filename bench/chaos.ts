@@ -65,8 +65,8 @@ export interface ChaosResult {
 
 /**
  * Serves a few thousand requests whose tasks throw, reject or hang, some
- * cut off by their client mid-handler or mid-response, then checks that
- * every task finished once or was reported once.
+ * cut off by their client mid-handler or mid-response, and returns how
+ * every task was accounted for.
  */
 export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const clients = options.clients ?? 32;
@@ -88,45 +88,46 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const onException = (): number => faults.uncaughtExceptions++;
   process.on('unhandledRejection', onRejection);
   process.on('uncaughtException', onException);
-
   const server = http.createServer(chaosApp(world));
-  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
-  const { port } = server.address() as AddressInfo;
-  const before = stats();
-  const started = process.hrtime.bigint();
+  try {
+    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+    const { port } = server.address() as AddressInfo;
+    const before = stats();
+    const started = process.hrtime.bigint();
 
-  // The burst's tasks hold their slots until every list of it has come.
-  configure({ onError: world.ledger.onError, ...limits, timeout: Infinity });
-  const opening = await sendAll(port, plans.slice(0, burst), 0, burst);
-  while (stats().awaiting > 0) {
-    await new Promise((settle) => setImmediate(settle));
+    // The burst's tasks hold their slots until every list of it has come.
+    configure({ onError: world.ledger.onError, ...limits, timeout: Infinity });
+    const opening = await sendAll(port, plans.slice(0, burst), 0, burst);
+    while (stats().awaiting > 0) {
+      await new Promise((settle) => setImmediate(settle));
+    }
+    world.release.resolve();
+    configure({ timeout: options.timeout ?? 40 });
+    const rest = await sendAll(port, plans.slice(burst), burst, clients);
+    await drain();
+
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    return {
+      requests: plans.length,
+      seconds,
+      answers: addCounts(opening, rest),
+      ledger: world.ledger.totals(),
+      stats: statsDelta(before, stats()),
+      problems: world.ledger.problems(),
+      signalsAborted: world.signalsAborted,
+      ...faults,
+    };
+  } finally {
+    await new Promise((closed) => server.close(closed));
+    configure({
+      onError: undefined,
+      concurrency: undefined,
+      maxPending: undefined,
+      timeout: undefined,
+    });
+    process.off('unhandledRejection', onRejection);
+    process.off('uncaughtException', onException);
   }
-  world.release.resolve();
-  configure({ timeout: options.timeout ?? 40 });
-  const rest = await sendAll(port, plans.slice(burst), burst, clients);
-  await drain();
-
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const after = stats();
-  await new Promise((closed) => server.close(closed));
-  configure({
-    onError: undefined,
-    concurrency: undefined,
-    maxPending: undefined,
-    timeout: undefined,
-  });
-  process.off('unhandledRejection', onRejection);
-  process.off('uncaughtException', onException);
-  return {
-    requests: plans.length,
-    seconds,
-    answers: addCounts(opening, rest),
-    ledger: world.ledger.totals(),
-    stats: statsDelta(before, after),
-    problems: world.ledger.problems(),
-    signalsAborted: world.signalsAborted,
-    ...faults,
-  };
 }
 
 /** What the chaos app and its tasks share. */
