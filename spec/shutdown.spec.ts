@@ -326,7 +326,7 @@ function startSampleServer(env: Record<string, string>): Promise<SampleServer> {
       '--require',
       'tsx/cjs',
       '--require',
-      './spec/support/express-version.ts',
+      './spec/support/resolve.ts',
       'samples/server.ts',
     ],
     {
