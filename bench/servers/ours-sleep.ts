@@ -1,0 +1,13 @@
+import http from 'node:http'
+import { setTimeout as sleep } from 'node:timers/promises'
+import express from 'express'
+import { BackgroundTask, get } from '../../index'
+import { body, listen } from './listen'
+
+async function sleepFiftyMilliseconds(): Promise<void> {
+  await sleep(50)
+}
+
+const app = express()
+app.use(get('/', new BackgroundTask(sleepFiftyMilliseconds), () => body))
+listen(http.createServer(app))
