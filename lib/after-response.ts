@@ -1,0 +1,89 @@
+import type { ServerResponse } from 'node:http';
+import onFinished from 'on-finished';
+import { type Background, assertBackground, tasksOf } from './background';
+import { expectationError } from './describe';
+import { defaultRunner, type Reservation } from './runner';
+import type { BackgroundTask } from './task';
+
+/**
+ * Joins the two things a request's tasks wait for: the response being
+ * done (finished, or its connection closed) and the tasks being known
+ * (the handler has returned). Whichever comes last starts them, once.
+ */
+export class AfterResponse {
+  #reservation: Reservation;
+  #sources: readonly Background[] | undefined;
+  #responseDone = false;
+  #started = false;
+
+  constructor(res: ServerResponse) {
+    this.#reservation = defaultRunner.reserve(res.req);
+    // on-finished calls back in the async context it was called from.
+    onFinished(res, () => {
+      this.#responseDone = true;
+      this.#startWhenReady();
+    });
+  }
+
+  /** The tasks are known; each list is read when they start. */
+  commit(sources: readonly Background[]): void {
+    this.#sources = sources;
+    this.#startWhenReady();
+  }
+
+  /** The request will run no tasks. */
+  cancel(): void {
+    this.#reservation.cancel();
+  }
+
+  #startWhenReady(): void {
+    if (this.#started || !this.#responseDone) return;
+    const sources = this.#sources;
+    if (sources === undefined) return;
+    this.#started = true;
+    // A later turn, so the next request on the connection is not held up.
+    setImmediate(() => this.#reservation.schedule(tasksFrom(sources)));
+  }
+}
+
+const attached = new WeakMap<ServerResponse, WeakSet<Background>>();
+
+/**
+ * Runs a task or a list after any Express or node:http response is done.
+ * Tasks added to the list before then run too; a list attached twice
+ * to the same response runs once.
+ *
+ * @example
+ * app.post('/upload', (req, res) => {
+ *   runAfterResponse(res, new BackgroundTask(removeFile, req.file.path));
+ *   res.sendStatus(204);
+ * });
+ */
+export function runAfterResponse(
+  res: ServerResponse,
+  background: Background,
+): void {
+  if (!isResponse(res)) {
+    throw expectationError('res', 'an HTTP response', res);
+  }
+  assertBackground('background', background);
+  const seen = attached.get(res) ?? new WeakSet<Background>();
+  if (seen.has(background)) return;
+  seen.add(background);
+  attached.set(res, seen);
+  new AfterResponse(res).commit([background]);
+}
+
+function tasksFrom(sources: readonly Background[]): readonly BackgroundTask[] {
+  if (sources.length === 1) return tasksOf(sources[0]);
+  return sources.flatMap(tasksOf);
+}
+
+function isResponse(value: unknown): value is ServerResponse {
+  const candidate = value as Partial<ServerResponse> | null | undefined;
+  return (
+    typeof candidate?.on === 'function' &&
+    typeof candidate.end === 'function' &&
+    typeof candidate.setHeader === 'function'
+  );
+}

@@ -1,0 +1,427 @@
+import { AsyncResource } from 'node:async_hooks';
+import createDebug from 'debug';
+import {
+  assertKnownKeys,
+  expectationError,
+  isPlainObject,
+} from './describe';
+import { AbandonedError, OverloadError, TimeoutError } from './errors';
+import {
+  describeRequest,
+  printTaskError,
+  type RequestSource,
+  type TaskErrorInfo,
+} from './report';
+import {
+  assertDuration,
+  defaultSettings,
+  mergeSettings,
+  type RunnerOptions,
+  type RunnerSettings,
+} from './settings';
+import type { BackgroundTask } from './task';
+import { runInScope, TaskRun } from './task-scope';
+
+const debug = createDebug('express-background-tasks:runner');
+
+export interface DrainOptions {
+  /** Milliseconds to wait at most; by default drain waits as long as it takes. */
+  timeout?: number;
+}
+
+export interface DrainResult {
+  /** Tasks that finished well since the previous drain. */
+  completed: number;
+  /** Tasks that failed (timeouts included) since the previous drain. */
+  failed: number;
+  /** Tasks not finished yet, plus requests whose tasks are not known yet. */
+  pending: number;
+}
+
+export interface RunnerStats {
+  /** Tasks handed to the runner since the process started. */
+  scheduled: number;
+  /** Tasks accepted and not started yet. */
+  waiting: number;
+  running: number;
+  completed: number;
+  /** Failed tasks, timed out ones included. */
+  failed: number;
+  timedOut: number;
+  /** Tasks not run because an earlier task of their list failed. */
+  skipped: number;
+  /** Tasks refused because `maxPending` lists already waited. */
+  overloaded: number;
+  /** Tasks given up on at shutdown. */
+  abandoned: number;
+  /** Requests in progress whose tasks are not known yet. */
+  awaiting: number;
+}
+
+/** A request's place in the runner, held from the moment it starts. */
+export interface Reservation {
+  /** Hands over the request's tasks; they start now or when a slot frees. */
+  schedule(tasks: readonly BackgroundTask[]): void;
+  /** The request will have no tasks (its handler failed, say). */
+  cancel(): void;
+}
+
+/** Where tasks run. The default runs them in this process. */
+export interface TaskRunner {
+  reserve(request?: RequestSource): Reservation;
+  drain(options?: DrainOptions): Promise<DrainResult>;
+  stats(): RunnerStats;
+}
+
+type ListState = 'reserved' | 'waiting' | 'running' | 'done';
+
+class TaskList implements Reservation {
+  state: ListState = 'reserved';
+  tasks: readonly BackgroundTask[] = [];
+  /** Index of the next task to start. */
+  next = 0;
+  current: TaskRun | undefined;
+  abandoned = false;
+  resume: AsyncResource | undefined;
+
+  constructor(
+    private readonly runner: InProcessRunner,
+    readonly sequence: number,
+    readonly request: RequestSource | undefined,
+  ) {}
+
+  schedule(tasks: readonly BackgroundTask[]): void {
+    this.runner.accept(this, tasks);
+  }
+
+  cancel(): void {
+    this.runner.cancel(this);
+  }
+}
+
+interface DrainWaiter {
+  readonly before: number;
+  readonly finish: () => void;
+}
+
+/** Runs each request's tasks in order, in this process. */
+export class InProcessRunner implements TaskRunner {
+  #settings: Readonly<RunnerSettings> = defaultSettings;
+  #counts = {
+    scheduled: 0,
+    completed: 0,
+    failed: 0,
+    timedOut: 0,
+    skipped: 0,
+    overloaded: 0,
+    abandoned: 0,
+  };
+  #waitingTasks = 0;
+  #awaiting = 0;
+  #activeLists = 0;
+  #runningTasks = 0;
+  #queue: (TaskList | undefined)[] = [];
+  #queueHead = 0;
+  /** Lists not done yet, oldest first: a Set keeps insertion order. */
+  #outstanding = new Set<TaskList>();
+  #nextSequence = 0;
+  #drains: DrainWaiter[] = [];
+  #reportedAt = { completed: 0, failed: 0 };
+  #abandoned = false;
+
+  configure(options: RunnerOptions): void {
+    this.#settings = mergeSettings(this.#settings, options);
+    this.#startWaiting();
+  }
+
+  reserve(request?: RequestSource): Reservation {
+    const list = new TaskList(this, this.#nextSequence++, request);
+    this.#outstanding.add(list);
+    this.#awaiting++;
+    return list;
+  }
+
+  /** Schedules tasks whose request already has its response. */
+  schedule(tasks: readonly BackgroundTask[], request?: RequestSource): void {
+    this.reserve(request).schedule(tasks);
+  }
+
+  /** @internal */
+  accept(list: TaskList, tasks: readonly BackgroundTask[]): void {
+    if (list.state !== 'reserved') return;
+    this.#awaiting--;
+    if (tasks.length === 0) return this.#finish(list);
+
+    list.tasks = tasks;
+    list.state = 'waiting';
+    this.#counts.scheduled += tasks.length;
+    this.#waitingTasks += tasks.length;
+    const { concurrency, maxPending } = this.#settings;
+    if (this.#abandoned) {
+      this.#giveUp(list);
+      return;
+    }
+    if (this.#activeLists < concurrency) return this.#start(list);
+    if (this.#queue.length - this.#queueHead >= maxPending) {
+      return this.#refuse(list, maxPending);
+    }
+    // It starts later from another list's turn: keep this request's context.
+    list.resume = new AsyncResource('express-background-tasks');
+    this.#queue.push(list);
+  }
+
+  /** @internal */
+  cancel(list: TaskList): void {
+    if (list.state !== 'reserved') return;
+    this.#awaiting--;
+    this.#finish(list);
+  }
+
+  drain(options: DrainOptions = {}): Promise<DrainResult> {
+    if (!isPlainObject(options)) {
+      throw expectationError('options', 'an object', options);
+    }
+    assertKnownKeys('options', options, ['timeout']);
+    const timeout: unknown = options.timeout ?? Infinity;
+    assertDuration('timeout', timeout);
+
+    const before = this.#nextSequence;
+    if (this.#isDoneBefore(before)) return Promise.resolve(this.#drainResult());
+    return new Promise((resolve) => {
+      const finish = (): void => {
+        clearTimeout(timer);
+        this.#drains = this.#drains.filter((each) => each !== waiter);
+        resolve(this.#drainResult());
+      };
+      const waiter = { before, finish };
+      const timer =
+        timeout === Infinity ? undefined : setTimeout(finish, timeout);
+      this.#drains.push(waiter);
+    });
+  }
+
+  stats(): RunnerStats {
+    return {
+      ...this.#counts,
+      waiting: this.#waitingTasks,
+      running: this.#runningTasks,
+      awaiting: this.#awaiting,
+    };
+  }
+
+  /**
+   * Gives up on every task not finished, for a shutdown that cannot wait
+   * longer: running tasks see their signal abort, the rest never start,
+   * and each list is reported to `onError` as abandoned.
+   * Returns the names of the tasks given up on.
+   */
+  abandon(): string[] {
+    this.#abandoned = true;
+    const names: string[] = [];
+    for (const list of this.#outstanding) {
+      if (list.state === 'waiting' || list.state === 'running') {
+        names.push(...this.#giveUp(list));
+      }
+    }
+    return names;
+  }
+
+  /** Reports what a list has not finished as abandoned; returns the names. */
+  #giveUp(list: TaskList): string[] {
+    const notStarted = list.tasks.slice(list.next);
+    const names = [list.current?.task, ...notStarted]
+      .filter(isTask)
+      .map((task) => task.name);
+    list.abandoned = true;
+    list.next = list.tasks.length;
+    list.current?.abort(new AbandonedError(list.current.task.name));
+    this.#counts.abandoned += names.length;
+    this.#waitingTasks -= notStarted.length;
+
+    const [first, ...rest] = names;
+    if (first !== undefined) {
+      this.#report(new AbandonedError(first), first, rest, list.request);
+    }
+    // A running list finishes when its current task settles.
+    if (list.state === 'waiting') this.#finish(list);
+    return names;
+  }
+
+  #start(list: TaskList): void {
+    list.state = 'running';
+    this.#activeLists++;
+    void this.#runList(list);
+  }
+
+  async #runList(list: TaskList): Promise<void> {
+    const { tasks } = list;
+    try {
+      while (list.next < tasks.length && !list.abandoned) {
+        const index = list.next++;
+        this.#waitingTasks--;
+        const failed = await this.#runTask(list, index);
+        if (failed) return;
+      }
+    } finally {
+      this.#activeLists--;
+      this.#finish(list);
+      this.#startWaiting();
+    }
+  }
+
+  /** Runs one task of a list; true when it failed and the list must stop. */
+  async #runTask(list: TaskList, index: number): Promise<boolean> {
+    const task = list.tasks[index] as BackgroundTask;
+    const run = new TaskRun(task);
+    list.current = run;
+    this.#runningTasks++;
+    try {
+      await this.#call(run);
+      // An abandoned task was counted already, whatever it does now.
+      if (!list.abandoned) this.#counts.completed++;
+      return false;
+    } catch (error) {
+      if (list.abandoned) return true;
+      this.#counts.failed++;
+      if (run.timedOut) this.#counts.timedOut++;
+      const skipped = list.tasks.slice(index + 1).map((each) => each.name);
+      list.next = list.tasks.length;
+      this.#counts.skipped += skipped.length;
+      this.#waitingTasks -= skipped.length;
+      this.#report(error, task.name, skipped, list.request);
+      return true;
+    } finally {
+      list.current = undefined;
+      this.#runningTasks--;
+    }
+  }
+
+  #call(run: TaskRun): Promise<unknown> {
+    const promise = runInScope(run, () => run.task.run());
+    const { timeout } = this.#settings;
+    if (timeout === Infinity) return promise;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const error = new TimeoutError(run.task.name, timeout);
+        run.timedOut = true;
+        run.abort(error);
+        reject(error);
+      }, timeout);
+      promise.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /** Starts waiting lists while slots are free, oldest first. */
+  #startWaiting(): void {
+    const { concurrency } = this.#settings;
+    while (
+      this.#activeLists < concurrency &&
+      this.#queueHead < this.#queue.length
+    ) {
+      const list = this.#queue[this.#queueHead] as TaskList;
+      this.#queue[this.#queueHead++] = undefined;
+      if (list.abandoned) continue;
+      const resume = list.resume as AsyncResource;
+      list.resume = undefined;
+      resume.runInAsyncScope(() => this.#start(list));
+    }
+    if (this.#queueHead === this.#queue.length) {
+      this.#queue = [];
+      this.#queueHead = 0;
+    }
+  }
+
+  #refuse(list: TaskList, maxPending: number): void {
+    const [first, ...rest] = list.tasks.map((task) => task.name);
+    this.#counts.overloaded += list.tasks.length;
+    this.#waitingTasks -= list.tasks.length;
+    debug('refused %d tasks of %o', list.tasks.length, list.request?.url);
+    this.#report(new OverloadError(maxPending), first, rest, list.request);
+    this.#finish(list);
+  }
+
+  #finish(list: TaskList): void {
+    list.state = 'done';
+    this.#outstanding.delete(list);
+    if (this.#drains.length === 0) return;
+    for (const waiter of [...this.#drains]) {
+      if (this.#isDoneBefore(waiter.before)) waiter.finish();
+    }
+  }
+
+  /** True once every list that began before `sequence` is done. */
+  #isDoneBefore(sequence: number): boolean {
+    const oldest = this.#outstanding.values().next();
+    return oldest.done === true || oldest.value.sequence >= sequence;
+  }
+
+  #drainResult(): DrainResult {
+    const { completed, failed } = this.#counts;
+    const result = {
+      completed: completed - this.#reportedAt.completed,
+      failed: failed - this.#reportedAt.failed,
+      pending: this.#waitingTasks + this.#runningTasks + this.#awaiting,
+    };
+    this.#reportedAt = { completed, failed };
+    return result;
+  }
+
+  #report(
+    error: unknown,
+    task: string | undefined,
+    skipped: string[],
+    request: RequestSource | undefined,
+  ): void {
+    const info: TaskErrorInfo = {
+      task: task ?? 'anonymous',
+      skipped,
+      request: describeRequest(request),
+    };
+    debug('task %s failed after %s %s', info.task, info.request.method,
+      info.request.path);
+    try {
+      const returned = this.#settings.onError(error, info);
+      if (isPromiseLike(returned)) {
+        returned.then(undefined, (hookError: unknown) => {
+          reportHookFailure(hookError, error, info);
+        });
+      }
+    } catch (hookError) {
+      reportHookFailure(hookError, error, info);
+    }
+  }
+}
+
+/** An `onError` that throws must not lose the report it was given. */
+function reportHookFailure(
+  hookError: unknown,
+  error: unknown,
+  info: TaskErrorInfo,
+): void {
+  printTaskError(error, info);
+  printTaskError(hookError, { ...info, task: `onError for ${info.task}` });
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+function isTask(value: BackgroundTask | undefined): value is BackgroundTask {
+  return value !== undefined;
+}
+
+/** The runner behind the route helpers, `drain()` and `stats()`. */
+export const defaultRunner = new InProcessRunner();
