@@ -30,7 +30,9 @@ const unknownRequest: RequestInfo = Object.freeze({
 });
 
 /** Method and path without the query string, which may hold secrets. */
-export function describeRequest(source: RequestSource | undefined): RequestInfo {
+export function describeRequest(
+  source: RequestSource | undefined,
+): RequestInfo {
   if (source === undefined) return unknownRequest;
   const url = source.originalUrl ?? source.url ?? '';
   const queryStart = url.indexOf('?');

@@ -223,7 +223,9 @@ export function redirect(url: string, setup?: ResponseSetup): RouteResponse {
  * Pipes a readable stream to the client; the tasks run after its last chunk.
  *
  * @example
- * return stream(createReadStream(report), { headers: { 'content-type': 'text/csv' } });
+ * return stream(createReadStream(reportPath), {
+ *   headers: { 'content-type': 'text/csv' },
+ * });
  */
 export function stream(body: Readable, setup?: ResponseSetup): RouteResponse {
   const candidate = body as Partial<Readable> | null | undefined;

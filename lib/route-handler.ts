@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { AfterResponse } from './after-response';
+import { isPromiseLike } from './promise-like';
 import type { RouteDefinition } from './route-definition';
 import { RequestContext } from './route-context';
 import { RouteResponse } from './responses';
@@ -70,12 +71,4 @@ function respond(
 function fail(after: AfterResponse, next: NextFunction, error: unknown): void {
   after.cancel();
   next(error);
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }

@@ -49,7 +49,8 @@ function buildRouter(routerParts: readonly RouterPart[]): Router {
       router.use(part);
       continue;
     }
-    router[part.method](part.path, ...part.middleware, createRouteHandler(part));
+    const handler = createRouteHandler(part);
+    router[part.method](part.path, ...part.middleware, handler);
   }
   router[parts] = { parts: routerParts, layers: router.stack.length };
   return router;

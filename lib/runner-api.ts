@@ -1,4 +1,9 @@
-import { defaultRunner, type DrainOptions, type DrainResult, type RunnerStats } from './runner';
+import {
+  defaultRunner,
+  type DrainOptions,
+  type DrainResult,
+  type RunnerStats,
+} from './runner';
 import type { RunnerOptions } from './settings';
 
 /**
@@ -6,7 +11,9 @@ import type { RunnerOptions } from './settings';
  * given as `undefined` goes back to its default.
  *
  * @example
- * configure({ onError: (error, { task, request }) => log.error({ error, task, request }) });
+ * configure({
+ *   onError: (error, { task, request }) => logger.error({ error, task, request }),
+ * });
  */
 export function configure(options: RunnerOptions): void {
   defaultRunner.configure(options);
