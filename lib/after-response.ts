@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import onFinished from 'on-finished';
 import { type Background, assertBackground, tasksOf } from './background';
 import { expectationError } from './describe';
+import { whenResponseDone } from './response-done';
 import { defaultRunner, type Reservation } from './runner';
 import type { BackgroundTask } from './task';
 
@@ -18,8 +18,7 @@ export class AfterResponse {
 
   constructor(res: ServerResponse) {
     this.#reservation = defaultRunner.reserve(res.req);
-    // on-finished calls back in the async context it was called from.
-    onFinished(res, () => {
+    whenResponseDone(res, () => {
       this.#responseDone = true;
       this.#startWhenReady();
     });
