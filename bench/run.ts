@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -32,6 +33,7 @@ const resultsFolder = path.join(__dirname, 'results')
 async function main(): Promise<void> {
   requireTools()
   requireTwoCores()
+  buildLibrary()
   const startedAt = new Date().toISOString()
 
   const suiteFigures: SuiteFigures[] = []
@@ -87,6 +89,16 @@ async function main(): Promise<void> {
     micro,
   }
   save(results, quick || only !== undefined)
+}
+
+/** The servers load the built package, as an app would. */
+function buildLibrary(): void {
+  console.log('Building the library (npm run build)')
+  const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' })
+  if (build.status !== 0) {
+    console.error('bench: npm run build failed')
+    process.exit(1)
+  }
 }
 
 function save(results: Results, partial: boolean): void {

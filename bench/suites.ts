@@ -29,6 +29,11 @@ export const suites: Suite[] = [
     title: 'One route, server CPU per request against Express 5 app.get',
     pairs: [
       { id: 'same', a: { ...express5, label: 'Express 5 app.get (A/A)' }, b: express5 },
+      {
+        id: 'router',
+        a: { label: 'Express 5 app.use(Router) + get', server: 'express-router' },
+        b: express5,
+      },
       { id: 'raw', a: { label: 'node:http', server: 'raw-http' }, b: express5 },
       {
         id: 'finish',

@@ -1,11 +1,14 @@
 import http from 'node:http'
 import net from 'node:net'
-import { BackgroundTask, runAfterResponse } from '../../index'
-import { InProcessRunner, defaultRunner } from '../../lib/runner'
+import type * as Runner from '../../lib/runner'
+import { library } from '../servers/library'
 import type { MicroFigure, MicroResults } from './figures'
 import { heapBytesPer, interleave, nanosecondsPerCall, nextTurn, type Variant } from './measure'
 
 // Run pinned to one core by the driver: `node --expose-gc main.ts [--quick]`.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { InProcessRunner, defaultRunner }: typeof Runner = require('../../dist/lib/runner.js')
+const { BackgroundTask, runAfterResponse } = library
 const quick = process.argv.includes('--quick')
 const rounds = quick ? 5 : 21
 const batch = quick ? 5_000 : 20_000

@@ -1,7 +1,9 @@
 import http from 'node:http'
 import express from 'express'
-import { BackgroundTask, get, json } from '../../index'
+import { library } from './library'
 import { body, listen, noop } from './listen'
+
+const { BackgroundTask, get, json } = library
 
 // One task from each source: the route, the handler and the response.
 const app = express()

@@ -1,8 +1,10 @@
 import http from 'node:http'
 import express from 'express'
-import { BackgroundTask, get } from '../../index'
+import { library } from './library'
 import { routeCount } from './app-size'
 import { body, listen, noop } from './listen'
+
+const { BackgroundTask, get } = library
 
 // Each route is its own router, mounted one by one on the app.
 const app = express()

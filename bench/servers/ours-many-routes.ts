@@ -1,8 +1,10 @@
 import http from 'node:http'
 import express from 'express'
-import { BackgroundTask, get, routes } from '../../index'
+import { library } from './library'
 import { routeCount } from './app-size'
 import { body, listen, noop } from './listen'
+
+const { BackgroundTask, get, routes } = library
 
 // The same routes, combined by routes(...) into one router.
 const app = express()

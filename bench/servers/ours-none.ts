@@ -1,7 +1,9 @@
 import http from 'node:http'
 import express from 'express'
-import { get } from '../../index'
+import { library } from './library'
 import { body, listen } from './listen'
+
+const { get } = library
 
 const app = express()
 app.use(get('/', () => body))

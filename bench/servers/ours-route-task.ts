@@ -1,7 +1,9 @@
 import http from 'node:http'
 import express from 'express'
-import { BackgroundTask, get } from '../../index'
+import { library } from './library'
 import { body, listen, noop } from './listen'
+
+const { BackgroundTask, get } = library
 
 const app = express()
 app.use(get('/', new BackgroundTask(noop), () => body))

@@ -1,8 +1,10 @@
 import http from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
 import express from 'express'
-import { BackgroundTask, get } from '../../index'
+import { library } from './library'
 import { body, listen } from './listen'
+
+const { BackgroundTask, get } = library
 
 async function sleepFiftyMilliseconds(): Promise<void> {
   await sleep(50)
