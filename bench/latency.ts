@@ -23,7 +23,7 @@ export interface LatencyResult {
 }
 
 /**
- * Loads every side at once at a light fixed rate and reads its latency
+ * Loads each side in turn at a light fixed rate and reads its latency
  * percentiles; the first side is the reference for the ratios.
  * @example
  * const results = await measureLatency([noTask, noTaskAgain, sleepingTask], plan)
@@ -36,25 +36,30 @@ export async function measureLatency(
   for (const side of sides) servers.push(await startServer(side.server))
 
   try {
-    const load = async (seconds: number) => {
-      const results = await Promise.all(
-        servers.map((server, index) =>
-          runWrk({
-            port: server.port,
-            path: sides[index]!.path,
-            seconds,
-            connections: plan.connections,
-            delayMilliseconds: plan.delayMilliseconds,
-          }),
-        ),
-      )
-      results.forEach((result, index) => requireGoodAnswers(sides[index]!.label, result))
-      return results
+    const load = async (index: number, seconds: number) => {
+      const result = await runWrk({
+        port: servers[index]!.port,
+        path: sides[index]!.path,
+        seconds,
+        connections: plan.connections,
+        delayMilliseconds: plan.delayMilliseconds,
+      })
+      requireGoodAnswers(sides[index]!.label, result)
+      return result
     }
-    await load(2)
+    for (let index = 0; index < sides.length; index++) await load(index, 2)
 
+    // One server loaded at a time, so each has the core to itself; the
+    // order turns every round, so drift in the host reaches all alike.
     const rounds: LoadResult[][] = []
-    for (let round = 0; round < plan.rounds; round++) rounds.push(await load(plan.roundSeconds))
+    for (let round = 0; round < plan.rounds; round++) {
+      const results: LoadResult[] = []
+      for (let step = 0; step < sides.length; step++) {
+        const index = (round + step) % sides.length
+        results[index] = await load(index, plan.roundSeconds)
+      }
+      rounds.push(results)
+    }
 
     return sides.map((side, index) => {
       const own = rounds.map((round) => round[index]!)

@@ -75,9 +75,9 @@ function latencyTable(latency: NonNullable<Results['latency']>): string[] {
   const lines = [
     `### Latency at a light fixed load`,
     '',
-    `All servers loaded at once, each by wrk -t1 -c${plan.connections} with` +
+    `Each server loaded alone, in turn, by wrk -t1 -c${plan.connections} with` +
       ` ${plan.delayMilliseconds} ms think time per request; ${plan.rounds} rounds` +
-      ` of ${plan.roundSeconds} s.`,
+      ` of ${plan.roundSeconds} s per server, the order turning each round.`,
     '',
     '| server | p50 µs | p99 µs | p99 / first row | IQR | req/s | target |',
     '| --- | ---: | ---: | ---: | --- | ---: | --- |',

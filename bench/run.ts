@@ -25,7 +25,7 @@ const plan: Plan = quick
   : { warmupSeconds: 3, windows: 10, windowSeconds: 4, connections: 50 }
 const latencyPlan: LatencyPlan = quick
   ? { rounds: 1, roundSeconds: 3, connections: 10, delayMilliseconds: 10 }
-  : { rounds: 5, roundSeconds: 6, connections: 10, delayMilliseconds: 10 }
+  : { rounds: 8, roundSeconds: 4, connections: 10, delayMilliseconds: 10 }
 
 const root = path.join(__dirname, '..')
 const resultsFolder = path.join(__dirname, 'results')
