@@ -22,7 +22,7 @@ const wanted = (part: string) => only === undefined || only.includes(part)
 
 const plan: Plan = quick
   ? { warmupSeconds: 1, windows: 3, windowSeconds: 1, connections: 50 }
-  : { warmupSeconds: 3, windows: 10, windowSeconds: 4, connections: 50 }
+  : { warmupSeconds: 3, windows: 9, windowSeconds: 4, connections: 50 }
 const latencyPlan: LatencyPlan = quick
   ? { rounds: 1, roundSeconds: 3, connections: 10, delayMilliseconds: 10 }
   : { rounds: 8, roundSeconds: 4, connections: 10, delayMilliseconds: 10 }

@@ -53,7 +53,10 @@ async function attaching(): Promise<MicroFigure> {
       return new http.ServerResponse(request)
     })
   const finishAll = (responses: http.ServerResponse[]) => {
-    for (const response of responses) response.emit('finish')
+    for (const response of responses) {
+      response.emit('finish')
+      response.emit('close')
+    }
   }
   const variants: Variant[] = [
     {
