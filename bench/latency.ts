@@ -1,5 +1,5 @@
 import type { Side } from './paired'
-import { startServer, type ServerProcess } from './server-process'
+import { pinToCore, startServer } from './server-process'
 import { spread, type Spread } from './statistics'
 import { requireGoodAnswers, runWrk, type LoadResult } from './wrk'
 
@@ -12,68 +12,77 @@ export interface LatencyPlan {
 }
 
 export interface LatencyResult {
+  reference: Side
   side: Side
-  /** Median over rounds, in microseconds. */
+  /** Medians over rounds, in microseconds. */
+  referenceP50Us: number
+  referenceP99Us: number
   p50Us: number
   p99Us: number
-  /** p99 of this side over p99 of the first side, per round. */
+  /** p99 of the side over p99 of the reference, per round. */
   p99Ratio: Spread
   requestsPerSecond: number
-  rounds: { p50Us: number; p99Us: number; requests: number }[]
+  rounds: { referenceP99Us: number; p99Us: number; requests: number }[]
 }
 
+const cores = ['0', '1']
+
 /**
- * Loads each side in turn at a light fixed rate and reads its latency
- * percentiles; the first side is the reference for the ratios.
+ * Loads the reference and the side at once at a light fixed rate, each
+ * server on a core of its own with its load generator on the other; the
+ * servers swap cores every round, so a core the host slows hits both.
  * @example
- * const results = await measureLatency([noTask, noTaskAgain, sleepingTask], plan)
+ * const result = await measureLatency(noTask, sleepingTask, plan)
  */
 export async function measureLatency(
-  sides: Side[],
+  reference: Side,
+  side: Side,
   plan: LatencyPlan,
-): Promise<LatencyResult[]> {
-  const servers: ServerProcess[] = []
-  for (const side of sides) servers.push(await startServer(side.server))
+): Promise<LatencyResult> {
+  const servers = [await startServer(reference.server), await startServer(side.server)]
+  const sides = [reference, side]
 
   try {
-    const load = async (index: number, seconds: number) => {
-      const result = await runWrk({
-        port: servers[index]!.port,
-        path: sides[index]!.path,
-        seconds,
-        connections: plan.connections,
-        delayMilliseconds: plan.delayMilliseconds,
-      })
-      requireGoodAnswers(sides[index]!.label, result)
-      return result
+    const loadBoth = async (round: number, seconds: number) => {
+      const results = await Promise.all(
+        servers.map((server, index) => {
+          const core = cores[(index + round) % 2]!
+          pinToCore(server.pid, core)
+          return runWrk({
+            port: server.port,
+            path: sides[index]!.path,
+            seconds,
+            connections: plan.connections,
+            delayMilliseconds: plan.delayMilliseconds,
+            core: cores[(index + round + 1) % 2],
+          })
+        }),
+      )
+      results.forEach((result, index) => requireGoodAnswers(sides[index]!.label, result))
+      return results
     }
-    for (let index = 0; index < sides.length; index++) await load(index, 2)
+    await loadBoth(0, 2)
 
-    // One server loaded at a time, so each has the core to itself; the
-    // order turns every round, so drift in the host reaches all alike.
     const rounds: LoadResult[][] = []
     for (let round = 0; round < plan.rounds; round++) {
-      const results: LoadResult[] = []
-      for (let step = 0; step < sides.length; step++) {
-        const index = (round + step) % sides.length
-        results[index] = await load(index, plan.roundSeconds)
-      }
-      rounds.push(results)
+      rounds.push(await loadBoth(round, plan.roundSeconds))
     }
-
-    return sides.map((side, index) => {
-      const own = rounds.map((round) => round[index]!)
-      const reference = rounds.map((round) => round[0]!)
-      return {
-        side,
-        p50Us: spread(own.map((result) => result.p50Us)).median,
-        p99Us: spread(own.map((result) => result.p99Us)).median,
-        p99Ratio: spread(own.map((result, round) => result.p99Us / reference[round]!.p99Us)),
-        requestsPerSecond:
-          spread(own.map((result) => result.requests)).median / plan.roundSeconds,
-        rounds: own.map(({ p50Us, p99Us, requests }) => ({ p50Us, p99Us, requests })),
-      }
-    })
+    const median = (values: number[]) => spread(values).median
+    return {
+      reference,
+      side,
+      referenceP50Us: median(rounds.map(([first]) => first!.p50Us)),
+      referenceP99Us: median(rounds.map(([first]) => first!.p99Us)),
+      p50Us: median(rounds.map(([, second]) => second!.p50Us)),
+      p99Us: median(rounds.map(([, second]) => second!.p99Us)),
+      p99Ratio: spread(rounds.map(([first, second]) => second!.p99Us / first!.p99Us)),
+      requestsPerSecond: median(rounds.map(([, second]) => second!.requests)) / plan.roundSeconds,
+      rounds: rounds.map(([first, second]) => ({
+        referenceP99Us: first!.p99Us,
+        p99Us: second!.p99Us,
+        requests: second!.requests,
+      })),
+    }
   } finally {
     await Promise.all(servers.map((server) => server.stop()))
   }

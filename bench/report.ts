@@ -75,24 +75,26 @@ function latencyTable(latency: NonNullable<Results['latency']>): string[] {
   const lines = [
     `### Latency at a light fixed load`,
     '',
-    `Each server loaded alone, in turn, by wrk -t1 -c${plan.connections} with` +
-      ` ${plan.delayMilliseconds} ms think time per request; ${plan.rounds} rounds` +
-      ` of ${plan.roundSeconds} s per server, the order turning each round.`,
+    `Both servers of a pair loaded at once by wrk -t1 -c${plan.connections} with` +
+      ` ${plan.delayMilliseconds} ms think time per request, each server on a core` +
+      ` of its own, swapping cores every round; ${plan.rounds} rounds of` +
+      ` ${plan.roundSeconds} s.`,
     '',
-    '| server | p50 µs | p99 µs | p99 / first row | IQR | req/s | target |',
-    '| --- | ---: | ---: | ---: | --- | ---: | --- |',
+    '| A | B | A p50 µs | A p99 µs | B p99 µs | p99, A / B | IQR | A req/s | target |',
+    '| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | --- |',
   ]
-  latency.sides.forEach((result, index) => {
-    const isSleeping = index === latency.sides.length - 1
-    const target = isSleeping
-      ? `≤ ${latency.target} ${verdict(result.p99Ratio.median, latency.target)}`
-      : ''
+  for (const result of latency.pairs) {
+    const isSameServer = result.side.server === result.reference.server
+    const target = isSameServer
+      ? ''
+      : `≤ ${latency.target} ${verdict(result.p99Ratio.median, latency.target)}`
     lines.push(
-      `| ${result.side.label} | ${result.p50Us} | ${result.p99Us} |` +
+      `| ${result.side.label} | ${result.reference.label} | ${result.p50Us} |` +
+        ` ${result.p99Us} | ${result.referenceP99Us} |` +
         ` **${result.p99Ratio.median.toFixed(3)}** | ${range(result.p99Ratio, 3)} |` +
         ` ${result.requestsPerSecond.toFixed(0)} | ${target} |`,
     )
-  })
+  }
   lines.push('')
   return lines
 }

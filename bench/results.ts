@@ -29,7 +29,7 @@ export interface Results {
   latency?: {
     plan: LatencyPlan
     target: number
-    sides: LatencyResult[]
+    pairs: LatencyResult[]
   }
   micro?: MicroResults
 }

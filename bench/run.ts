@@ -8,7 +8,7 @@ import { runMicro } from './micro-process'
 import { measurePair, type Plan } from './paired'
 import { writeFigures } from './report'
 import { verdict, type Results, type SuiteFigures } from './results'
-import { latencySides, latencyTarget, suites } from './suites'
+import { latencyPairs, latencyTarget, suites } from './suites'
 import { requireTools, requireTwoCores } from './tools'
 
 // npm run bench [-- --quick] [-- --only=http,app-size,latency,micro]
@@ -25,7 +25,7 @@ const plan: Plan = quick
   : { warmupSeconds: 3, windows: 9, windowSeconds: 4, connections: 50 }
 const latencyPlan: LatencyPlan = quick
   ? { rounds: 1, roundSeconds: 3, connections: 10, delayMilliseconds: 10 }
-  : { rounds: 8, roundSeconds: 4, connections: 10, delayMilliseconds: 10 }
+  : { rounds: 12, roundSeconds: 4, connections: 10, delayMilliseconds: 10 }
 
 const root = path.join(__dirname, '..')
 const resultsFolder = path.join(__dirname, 'results')
@@ -55,14 +55,17 @@ async function main(): Promise<void> {
   let latency: Results['latency']
   if (wanted('latency')) {
     console.log('\nLatency at a light fixed load')
-    const sides = await measureLatency(latencySides, latencyPlan)
-    for (const side of sides) {
+    const pairs = []
+    for (const { reference, side } of latencyPairs) {
+      const result = await measureLatency(reference, side, latencyPlan)
+      const { median, q1, q3 } = result.p99Ratio
       console.log(
-        `  ${side.side.label.padEnd(46)} p50 ${side.p50Us} µs, p99 ${side.p99Us} µs,` +
-          ` p99 ratio ${side.p99Ratio.median.toFixed(3)}`,
+        `  ${side.label.padEnd(46)} p99 ${result.p99Us} µs against ${result.referenceP99Us} µs,` +
+          ` ratio ${median.toFixed(3)} (${q1.toFixed(3)}–${q3.toFixed(3)})`,
       )
+      pairs.push(result)
     }
-    latency = { plan: latencyPlan, target: latencyTarget, sides }
+    latency = { plan: latencyPlan, target: latencyTarget, pairs }
   }
 
   let micro: Results['micro']

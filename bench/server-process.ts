@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
@@ -62,6 +62,14 @@ function stopChild(child: ChildProcess): Promise<void> {
     })
     child.stdin!.end()
   })
+}
+
+/** Moves every thread of a running process to one core. */
+export function pinToCore(pid: number, core: string): void {
+  const result = spawnSync('taskset', ['-a', '-p', '-c', core, String(pid)])
+  if (result.status !== 0) {
+    throw new Error(`Expected taskset to move ${pid} to core ${core}, got ${result.stderr}`)
+  }
 }
 
 /**

@@ -9,6 +9,8 @@ export interface LoadOptions {
   connections: number
   /** Think time before each request, for a light fixed load. */
   delayMilliseconds?: number
+  /** The core wrk runs on; the load core unless told. */
+  core?: string
 }
 
 export interface LoadResult {
@@ -31,7 +33,7 @@ const script = path.join(__dirname, 'wrk', 'report.lua')
 export function runWrk(options: LoadOptions): Promise<LoadResult> {
   const url = `http://127.0.0.1:${options.port}${options.path ?? '/'}`
   const args = [
-    '-c', loadCore, 'wrk', '-t1', `-c${options.connections}`,
+    '-c', options.core ?? loadCore, 'wrk', '-t1', `-c${options.connections}`,
     `-d${options.seconds}s`, '--timeout', '5s', '-s', script, url,
   ]
   const env = { ...process.env, WRK_DELAY_MS: String(options.delayMilliseconds ?? 0) }
