@@ -43,7 +43,9 @@ export class AfterResponse {
     const sources = this.#sources;
     if (sources === undefined) return;
     this.#started = true;
-    startInNextTurn(this);
+    // Nothing can join an empty set of sources: spare the request a turn.
+    if (sources.length === 0) this.#reservation.schedule([]);
+    else startInNextTurn(this);
   }
 
   /** @internal */
