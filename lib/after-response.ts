@@ -12,6 +12,7 @@ import type { BackgroundTask } from './task';
  * (the handler has returned). Whichever comes last starts them, once.
  */
 export class AfterResponse {
+  #response: ServerResponse;
   #reservation: Reservation;
   /** The request's async context, which its tasks run in. */
   #context = new AsyncResource('express-background-tasks');
@@ -20,6 +21,7 @@ export class AfterResponse {
   #started = false;
 
   constructor(res: ServerResponse) {
+    this.#response = res;
     this.#reservation = defaultRunner.reserve(res.req);
     whenResponseDone(res, () => {
       this.#responseDone = true;
@@ -27,9 +29,13 @@ export class AfterResponse {
     });
   }
 
-  /** The tasks are known; each list is read when they start. */
+  /**
+   * The tasks are known; each list is read when they start. A list
+   * already attached to the response, by `runAfterResponse` or a route,
+   * is left out: it runs once.
+   */
   commit(sources: readonly Background[]): void {
-    this.#sources = sources;
+    this.#sources = claim(this.#response, sources);
     this.#startWhenReady();
   }
 
@@ -96,11 +102,22 @@ export function runAfterResponse(
     throw expectationError('res', 'an HTTP response', res);
   }
   assertBackground('background', background);
-  const seen = attached.get(res) ?? new WeakSet<Background>();
-  if (seen.has(background)) return;
-  seen.add(background);
-  attached.set(res, seen);
+  if (attached.get(res)?.has(background) === true) return;
   new AfterResponse(res).commit([background]);
+}
+
+/** Marks `sources` attached to `res`; returns those that were not yet. */
+function claim(
+  res: ServerResponse,
+  sources: readonly Background[],
+): Background[] {
+  const seen = attached.get(res) ?? new WeakSet<Background>();
+  attached.set(res, seen);
+  return sources.filter((source) => {
+    if (seen.has(source)) return false;
+    seen.add(source);
+    return true;
+  });
 }
 
 function tasksFrom(sources: readonly Background[]): readonly BackgroundTask[] {

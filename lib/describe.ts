@@ -5,13 +5,26 @@ import { inspect } from 'node:util';
  * `"nope"` (string), `42` (number), `[Function: send]` (function).
  */
 export function describeValue(value: unknown): string {
-  const shown = inspect(value, {
-    depth: 0,
-    breakLength: Infinity,
-    maxArrayLength: 5,
-    maxStringLength: 60,
-  });
+  const shown =
+    typeof value === 'string'
+      ? quote(value)
+      : inspect(value, {
+          depth: 0,
+          breakLength: Infinity,
+          maxArrayLength: 5,
+          maxStringLength: longestString,
+        });
   return `\`${shown}\` (${kindOf(value)})`;
+}
+
+const longestString = 60;
+
+/** A string in double quotes, as JSON writes it; a long one cut short. */
+function quote(value: string): string {
+  if (value.length <= longestString) return JSON.stringify(value);
+  const rest = value.length - longestString;
+  const start = JSON.stringify(value.slice(0, longestString));
+  return `${start}... ${rest} more characters`;
 }
 
 function kindOf(value: unknown): string {

@@ -50,6 +50,16 @@ export abstract class RouteResponse {
     res.statusCode = status;
     if (this.headers !== undefined) res.set(this.headers);
   }
+
+  /**
+   * Takes back the headers set for a body that failed before any of it
+   * went out, so the error middleware does not answer under them.
+   */
+  protected retract(res: Response): void {
+    if (res.headersSent) return;
+    res.removeHeader('content-type');
+    for (const name of Object.keys(this.headers ?? {})) res.removeHeader(name);
+  }
 }
 
 interface StatusRange {
@@ -122,7 +132,9 @@ class TextResponse extends RouteResponse {
 
   send(res: Response, routeStatus: number): void {
     this.begin(res, this.status ?? routeStatus);
-    res.type(this.contentType).send(this.body);
+    // A content-type given in `headers` wins, as it does for json().
+    if (!res.hasHeader('content-type')) res.type(this.contentType);
+    res.send(this.body);
   }
 }
 
@@ -149,9 +161,14 @@ class StreamResponse extends RouteResponse {
   }
 
   send(res: Response, routeStatus: number): Promise<void> {
+    const body = this.body;
+    // The client left before the stream began: its 'close' has passed.
+    if (res.destroyed) {
+      body.destroy();
+      return Promise.resolve();
+    }
     this.begin(res, this.status ?? routeStatus);
     if (!res.hasHeader('content-type')) res.type('application/octet-stream');
-    const body = this.body;
     return new Promise((resolve, reject) => {
       // The client left early: stop reading; its tasks run as for any close.
       const onClientGone = (): void => {
@@ -161,8 +178,9 @@ class StreamResponse extends RouteResponse {
       res.once('close', onClientGone);
       finished(body, { writable: false }, (error) => {
         res.off('close', onClientGone);
-        if (error === undefined || error === null) resolve();
-        else reject(error);
+        if (error === undefined || error === null) return resolve();
+        this.retract(res);
+        reject(error);
       });
       body.pipe(res);
     });
@@ -182,8 +200,9 @@ class FileResponse extends RouteResponse {
     return new Promise((resolve, reject) => {
       res.sendFile(resolvePath(this.path), (error?: Error) => {
         // A client that left early counts as a closed connection.
-        if (error === undefined || isAbort(error)) resolve();
-        else reject(error);
+        if (error === undefined || isAbort(error)) return resolve();
+        this.retract(res);
+        reject(error);
       });
     });
   }

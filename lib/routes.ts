@@ -91,7 +91,9 @@ export function routes(...routers: Router[]): Router {
       throw expectationError(`routers[${index}]`, 'a router', router);
     }
     const blueprint = (router as OwnRouter)[parts];
-    const untouched = blueprint?.layers === router.stack.length;
+    // An Express app has no `stack` of its own: it is mounted as it is.
+    const untouched =
+      blueprint !== undefined && blueprint.layers === router.stack?.length;
     return untouched ? [...blueprint.parts] : [router];
   });
   return buildRouter(combined);

@@ -67,7 +67,7 @@ describe('routes(...routers)', () => {
   it('throws a TypeError for something that is no router', () => {
     expect(() => routes(get('/a', () => 1), 'nope' as never)).to.throw(
       TypeError,
-      "Expected `routers[1]` to be a router, got `'nope'` (string)",
+      'Expected `routers[1]` to be a router, got `"nope"` (string)',
     );
   });
 });

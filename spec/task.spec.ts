@@ -92,7 +92,7 @@ describe('new BackgroundTasks()', () => {
       const list = new BackgroundTasks();
       expect(() => list.addTask('send' as never)).to.throw(
         TypeError,
-        'Expected `fn` to be a function, got `\'send\'` (string)',
+        'Expected `fn` to be a function, got `"send"` (string)',
       );
     });
   });
