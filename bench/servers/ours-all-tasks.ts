@@ -1,16 +1,16 @@
-import http from 'node:http'
-import express from 'express'
-import { library } from './library'
-import { body, listen, noop } from './listen'
+import http from 'node:http';
+import express from 'express';
+import { library } from './library';
+import { body, listen, noop } from './listen';
 
-const { BackgroundTask, get, json } = library
+const { BackgroundTask, get, json } = library;
 
 // One task from each source: the route, the handler and the response.
-const app = express()
+const app = express();
 app.use(
   get('/', new BackgroundTask(noop), (_request, context) => {
-    context.background.addTask(noop)
-    return json(body, new BackgroundTask(noop))
+    context.background.addTask(noop);
+    return json(body, new BackgroundTask(noop));
   }),
-)
-listen(http.createServer(app))
+);
+listen(http.createServer(app));
