@@ -137,7 +137,13 @@ export class InProcessRunner implements TaskRunner {
   }
 
   reserve(request?: RequestSource): Reservation {
-    const list = new TaskList(this, this.#nextSequence++, request);
+    // Only the fields reports read: holding the request itself would keep
+    // its socket, response and app graph alive while its tasks run.
+    const source: RequestSource | undefined = request && {
+      method: request.method,
+      url: request.originalUrl ?? request.url,
+    };
+    const list = new TaskList(this, this.#nextSequence++, source);
     this.#outstanding.add(list);
     this.#awaiting++;
     return list;
