@@ -25,7 +25,7 @@ const plan: Plan = quick
   : { warmupSeconds: 3, windows: 9, windowSeconds: 4, connections: 50 };
 const latencyPlan: LatencyPlan = quick
   ? { rounds: 1, roundSeconds: 2, connections: 10, delayMilliseconds: 10 }
-  : { rounds: 12, roundSeconds: 4, connections: 10, delayMilliseconds: 10 };
+  : { rounds: 20, roundSeconds: 4, connections: 10, delayMilliseconds: 10 };
 
 const root = path.join(__dirname, '..');
 const resultsFolder = path.join(__dirname, 'results');
