@@ -105,6 +105,8 @@ class TaskList implements Reservation {
 
 interface DrainWaiter {
   readonly before: number;
+  /** Lists that began before the drain and are not done yet. */
+  remaining: number;
   readonly finish: () => void;
 }
 
@@ -138,7 +140,13 @@ export class InProcessRunner implements TaskRunner {
   }
 
   reserve(request?: RequestSource): Reservation {
-    const list = new TaskList(this, this.#nextSequence++, request);
+    // Only the fields reports read: holding the request itself would keep
+    // its socket, response and app graph alive while its tasks run.
+    const source: RequestSource | undefined = request && {
+      method: request.method,
+      url: request.originalUrl ?? request.url,
+    };
+    const list = new TaskList(this, this.#nextSequence++, source);
     this.#outstanding.add(list);
     this.#awaiting++;
     return list;
@@ -189,14 +197,15 @@ export class InProcessRunner implements TaskRunner {
     assertDuration('timeout', timeout);
 
     const before = this.#nextSequence;
-    if (this.#isDoneBefore(before)) return Promise.resolve(this.#drainResult());
+    const remaining = this.#outstanding.size;
+    if (remaining === 0) return Promise.resolve(this.#drainResult());
     return new Promise((resolve) => {
       const finish = (): void => {
         clearTimeout(timer);
         this.#drains = this.#drains.filter((each) => each !== waiter);
         resolve(this.#drainResult());
       };
-      const waiter = { before, finish };
+      const waiter = { before, remaining, finish };
       const timer =
         timeout === Infinity ? undefined : setTimeout(finish, timeout);
       this.#drains.push(waiter);
@@ -379,17 +388,15 @@ export class InProcessRunner implements TaskRunner {
 
   #finish(list: TaskList): void {
     list.state = 'done';
-    this.#outstanding.delete(list);
+    if (!this.#outstanding.delete(list)) return;
     if (this.#drains.length === 0) return;
+    // Counted down rather than asking the Set for its oldest entry: after
+    // many deletions that walks every deleted slot, once per finished list.
     for (const waiter of [...this.#drains]) {
-      if (this.#isDoneBefore(waiter.before)) waiter.finish();
+      if (list.sequence < waiter.before && --waiter.remaining === 0) {
+        waiter.finish();
+      }
     }
-  }
-
-  /** True once every list that began before `sequence` is done. */
-  #isDoneBefore(sequence: number): boolean {
-    const oldest = this.#outstanding.values().next();
-    return oldest.done === true || oldest.value.sequence >= sequence;
   }
 
   #drainResult(): DrainResult {
