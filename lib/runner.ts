@@ -21,7 +21,7 @@ import {
   type RunnerSettings,
 } from './settings';
 import type { BackgroundTask } from './task';
-import { runInScope, TaskRun } from './task-scope';
+import { callInScope, TaskRun } from './task-scope';
 
 const debug = createDebug('express-background-tasks:runner');
 
@@ -133,6 +133,7 @@ export class InProcessRunner implements TaskRunner {
   #nextSequence = 0;
   #drains: DrainWaiter[] = [];
   #reportedAt = { completed: 0, failed: 0 };
+  #startingWaiting = false;
 
   configure(options: RunnerOptions): void {
     this.#settings = mergeSettings(this.#settings, options);
@@ -271,61 +272,103 @@ export class InProcessRunner implements TaskRunner {
   #start(list: TaskList): void {
     list.state = 'running';
     this.#activeLists++;
-    void this.#runList(list);
+    this.#advance(list);
   }
 
-  async #runList(list: TaskList): Promise<void> {
+  /**
+   * Runs a list's tasks from `list.next` on. Sync tasks run one after
+   * another in this turn; an async one is awaited, then the rest go on.
+   * No promise is made for a task that returns none: most tasks are
+   * small, and a promise per task would cost more than many of them.
+   */
+  #advance(list: TaskList): void {
     const { tasks } = list;
-    try {
-      while (list.next < tasks.length && !list.abandoned) {
-        const index = list.next++;
-        this.#waitingTasks--;
-        const failed = await this.#runTask(list, index);
-        if (failed) return;
+    while (list.next < tasks.length && !list.abandoned) {
+      const index = list.next++;
+      this.#waitingTasks--;
+      const run = new TaskRun(tasks[index] as BackgroundTask);
+      list.current = run;
+      this.#runningTasks++;
+
+      let returned: unknown;
+      try {
+        returned = callInScope(run);
+      } catch (error) {
+        this.#fail(list, run, index, error);
+        return;
       }
-    } finally {
-      // A list given up on was let go of then.
-      if (list.state !== 'done') {
-        this.#activeLists--;
-        this.#finish(list);
-        this.#startWaiting();
+      if (isPromiseLike(returned)) {
+        this.#await(list, run, index, returned);
+        return;
       }
+      if (!this.#complete(list, run)) return;
     }
+    this.#end(list);
   }
 
-  /** Runs one task of a list; true when it failed and the list must stop. */
-  async #runTask(list: TaskList, index: number): Promise<boolean> {
-    const task = list.tasks[index] as BackgroundTask;
-    const run = new TaskRun(task);
-    list.current = run;
-    this.#runningTasks++;
-    try {
-      await this.#call(run);
-      // An abandoned task was counted already, whatever it does now.
-      if (!list.abandoned) this.#counts.completed++;
-      return false;
-    } catch (error) {
-      if (list.abandoned) return true;
-      this.#counts.failed++;
-      if (run.timedOut) this.#counts.timedOut++;
-      const skipped = list.tasks.slice(index + 1).map((each) => each.name);
-      list.next = list.tasks.length;
-      this.#counts.skipped += skipped.length;
-      this.#waitingTasks -= skipped.length;
-      this.#report(error, task.name, skipped, list.request);
-      return true;
-    } finally {
-      if (list.current === run) {
-        list.current = undefined;
-        this.#runningTasks--;
-      }
-    }
+  #await(
+    list: TaskList,
+    run: TaskRun,
+    index: number,
+    returned: PromiseLike<unknown>,
+  ): void {
+    this.#withTimeout(run, returned).then(
+      () => {
+        if (this.#complete(list, run)) this.#advance(list);
+      },
+      (error: unknown) => this.#fail(list, run, index, error),
+    );
   }
 
-  #call(run: TaskRun): Promise<unknown> {
-    const promise = runInScope(run, () => run.task.run());
+  /** Books a task that finished well; false when its list has ended. */
+  #complete(list: TaskList, run: TaskRun): boolean {
+    if (!this.#release(list, run)) return false;
+    this.#counts.completed++;
+    return true;
+  }
+
+  /** Books a failed task and stops its list, skipping the rest. */
+  #fail(list: TaskList, run: TaskRun, index: number, error: unknown): void {
+    if (!this.#release(list, run)) return;
+    this.#counts.failed++;
+    if (run.timedOut) this.#counts.timedOut++;
+    const skipped = list.tasks.slice(index + 1).map((each) => each.name);
+    list.next = list.tasks.length;
+    this.#counts.skipped += skipped.length;
+    this.#waitingTasks -= skipped.length;
+    this.#report(error, run.task.name, skipped, list.request);
+    this.#end(list);
+  }
+
+  /**
+   * Frees the task's place. A task given up on at shutdown was booked
+   * then: whatever it does now, its list has ended (false).
+   */
+  #release(list: TaskList, run: TaskRun): boolean {
+    if (list.current === run) {
+      list.current = undefined;
+      this.#runningTasks--;
+    }
+    if (!list.abandoned) return true;
+    this.#end(list);
+    return false;
+  }
+
+  /** Lets go of a list that ran out of tasks, failed or was given up on. */
+  #end(list: TaskList): void {
+    // A list given up on was let go of then.
+    if (list.state === 'done') return;
+    this.#activeLists--;
+    this.#finish(list);
+    this.#startWaiting();
+  }
+
+  #withTimeout(
+    run: TaskRun,
+    returned: PromiseLike<unknown>,
+  ): PromiseLike<unknown> {
     const { timeout } = this.#settings;
-    if (timeout === Infinity) return promise;
+    if (timeout === Infinity) return returned;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         const error = new TimeoutError(run.task.name, timeout);
@@ -333,7 +376,7 @@ export class InProcessRunner implements TaskRunner {
         run.abort(error);
         reject(error);
       }, timeout);
-      promise.then(
+      returned.then(
         (value) => {
           clearTimeout(timer);
           resolve(value);
@@ -348,6 +391,18 @@ export class InProcessRunner implements TaskRunner {
 
   /** Starts waiting lists while slots are free, oldest first. */
   #startWaiting(): void {
+    // A list of sync tasks ends inside #start and calls back here: the
+    // loop below goes on instead, so the stack does not grow per list.
+    if (this.#startingWaiting) return;
+    this.#startingWaiting = true;
+    try {
+      this.#startWhileFree();
+    } finally {
+      this.#startingWaiting = false;
+    }
+  }
+
+  #startWhileFree(): void {
     const { concurrency } = this.#settings;
     while (
       this.#activeLists < concurrency &&

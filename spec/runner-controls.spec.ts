@@ -120,6 +120,24 @@ describe('runner controls', () => {
       expect(order.every((value, index) => value === index)).to.equal(true);
     });
 
+    it('runs thousands of waiting sync lists one after another', async () => {
+      const { runner } = isolatedRunner();
+      runner.configure({ concurrency: 1 });
+      const held = heldTask('held', []);
+      runner.schedule([held.task]);
+      const order: number[] = [];
+      const record = (index: number): number => order.push(index);
+      for (let index = 0; index < 20_000; index++) {
+        runner.schedule([new BackgroundTask(record, index)]);
+      }
+
+      held.release();
+      await runner.drain();
+
+      expect(order).to.have.length(20_000);
+      expect(order.every((value, index) => value === index)).to.equal(true);
+    });
+
     it('starts waiting lists when a later call raises the limit', async () => {
       const { runner } = isolatedRunner();
       runner.configure({ concurrency: 1 });
