@@ -110,7 +110,8 @@ describe('runner controls', () => {
       const { runner } = isolatedRunner();
       runner.configure({ concurrency: 1 });
       const order: number[] = [];
-      const record = (index: number): number => order.push(index);
+      const record = async (index: number): Promise<number> =>
+        order.push(index);
       for (let index = 0; index < 3000; index++) {
         runner.schedule([new BackgroundTask(record, index)]);
       }
