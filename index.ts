@@ -44,6 +44,12 @@ export type {
   TaskRunner,
 } from './lib/runner';
 export { configure, drain, stats } from './lib/runner-api';
+export {
+  closeGracefully,
+  type CloseGracefullyOptions,
+  type CloseGracefullyResult,
+} from './lib/shutdown';
+export { shutdownSignal } from './lib/shutdown-signal';
 export type { RunnerOptions, RunnerSettings } from './lib/settings';
 export { BackgroundTask, type TaskFunction } from './lib/task';
 export { BackgroundTasks, type BackgroundTasksOptions } from './lib/task-list';

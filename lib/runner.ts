@@ -6,6 +6,7 @@ import {
   isPlainObject,
 } from './describe';
 import { AbandonedError, OverloadError, TimeoutError } from './errors';
+import { isPromiseLike } from './promise-like';
 import {
   describeRequest,
   printTaskError,
@@ -20,9 +21,12 @@ import {
   type RunnerSettings,
 } from './settings';
 import type { BackgroundTask } from './task';
-import { runInScope, TaskRun } from './task-scope';
+import { callInScope, TaskRun } from './task-scope';
 
 const debug = createDebug('express-background-tasks:runner');
+
+/** Started slots the waiting queue may keep before it is copied down. */
+const compactAfter = 1024;
 
 export interface DrainOptions {
   /** Milliseconds to wait at most; by default drain waits as long as it takes. */
@@ -129,7 +133,7 @@ export class InProcessRunner implements TaskRunner {
   #nextSequence = 0;
   #drains: DrainWaiter[] = [];
   #reportedAt = { completed: 0, failed: 0 };
-  #abandoned = false;
+  #startingWaiting = false;
 
   configure(options: RunnerOptions): void {
     this.#settings = mergeSettings(this.#settings, options);
@@ -165,7 +169,7 @@ export class InProcessRunner implements TaskRunner {
     this.#counts.scheduled += tasks.length;
     this.#waitingTasks += tasks.length;
     const { concurrency, maxPending } = this.#settings;
-    if (this.#abandoned) {
+    if (list.abandoned) {
       this.#giveUp(list);
       return;
     }
@@ -221,17 +225,18 @@ export class InProcessRunner implements TaskRunner {
   /**
    * Gives up on every task not finished, for a shutdown that cannot wait
    * longer: running tasks see their signal abort, the rest never start,
-   * and each list is reported to `onError` as abandoned.
-   * Returns the names of the tasks given up on.
+   * and each list is reported to `onError` as abandoned. The tasks of
+   * requests still in progress are given up on when they arrive.
+   * Returns the names of the tasks given up on now.
    */
   abandon(): string[] {
-    this.#abandoned = true;
     const names: string[] = [];
     for (const list of this.#outstanding) {
-      if (list.state === 'waiting' || list.state === 'running') {
-        names.push(...this.#giveUp(list));
-      }
+      if (list.state === 'reserved') list.abandoned = true;
+      else names.push(...this.#giveUp(list));
     }
+    // Every waiting list was given up on: this only lets later ones start.
+    this.#startWaiting();
     return names;
   }
 
@@ -243,7 +248,13 @@ export class InProcessRunner implements TaskRunner {
       .map((task) => task.name);
     list.abandoned = true;
     list.next = list.tasks.length;
-    list.current?.abort(new AbandonedError(list.current.task.name));
+    const running = list.current;
+    if (running !== undefined) {
+      running.abort(new AbandonedError(running.task.name));
+      // Counted as abandoned from now on, not as running.
+      list.current = undefined;
+      this.#runningTasks--;
+    }
     this.#counts.abandoned += names.length;
     this.#waitingTasks -= notStarted.length;
 
@@ -251,64 +262,113 @@ export class InProcessRunner implements TaskRunner {
     if (first !== undefined) {
       this.#report(new AbandonedError(first), first, rest, list.request);
     }
-    // A running list finishes when its current task settles.
-    if (list.state === 'waiting') this.#finish(list);
+    // As after a timeout, the runner stops waiting for the task's code:
+    // its slot is free and drain() no longer counts it.
+    if (list.state === 'running') this.#activeLists--;
+    this.#finish(list);
     return names;
   }
 
   #start(list: TaskList): void {
     list.state = 'running';
     this.#activeLists++;
-    void this.#runList(list);
+    this.#advance(list);
   }
 
-  async #runList(list: TaskList): Promise<void> {
+  /**
+   * Runs a list's tasks from `list.next` on. Sync tasks run one after
+   * another in this turn; an async one is awaited, then the rest go on.
+   * No promise is made for a task that returns none: most tasks are
+   * small, and a promise per task would cost more than many of them.
+   */
+  #advance(list: TaskList): void {
     const { tasks } = list;
-    try {
-      while (list.next < tasks.length && !list.abandoned) {
-        const index = list.next++;
-        this.#waitingTasks--;
-        const failed = await this.#runTask(list, index);
-        if (failed) return;
+    while (list.next < tasks.length && !list.abandoned) {
+      const index = list.next++;
+      this.#waitingTasks--;
+      const run = new TaskRun(tasks[index] as BackgroundTask);
+      list.current = run;
+      this.#runningTasks++;
+
+      let returned: unknown;
+      try {
+        returned = callInScope(run);
+      } catch (error) {
+        this.#fail(list, run, index, error);
+        return;
       }
-    } finally {
-      this.#activeLists--;
-      this.#finish(list);
-      this.#startWaiting();
+      if (isPromiseLike(returned)) {
+        this.#await(list, run, index, returned);
+        return;
+      }
+      if (!this.#complete(list, run)) return;
     }
+    this.#end(list);
   }
 
-  /** Runs one task of a list; true when it failed and the list must stop. */
-  async #runTask(list: TaskList, index: number): Promise<boolean> {
-    const task = list.tasks[index] as BackgroundTask;
-    const run = new TaskRun(task);
-    list.current = run;
-    this.#runningTasks++;
-    try {
-      await this.#call(run);
-      // An abandoned task was counted already, whatever it does now.
-      if (!list.abandoned) this.#counts.completed++;
-      return false;
-    } catch (error) {
-      if (list.abandoned) return true;
-      this.#counts.failed++;
-      if (run.timedOut) this.#counts.timedOut++;
-      const skipped = list.tasks.slice(index + 1).map((each) => each.name);
-      list.next = list.tasks.length;
-      this.#counts.skipped += skipped.length;
-      this.#waitingTasks -= skipped.length;
-      this.#report(error, task.name, skipped, list.request);
-      return true;
-    } finally {
+  #await(
+    list: TaskList,
+    run: TaskRun,
+    index: number,
+    returned: PromiseLike<unknown>,
+  ): void {
+    this.#withTimeout(run, returned).then(
+      () => {
+        if (this.#complete(list, run)) this.#advance(list);
+      },
+      (error: unknown) => this.#fail(list, run, index, error),
+    );
+  }
+
+  /** Books a task that finished well; false when its list has ended. */
+  #complete(list: TaskList, run: TaskRun): boolean {
+    if (!this.#release(list, run)) return false;
+    this.#counts.completed++;
+    return true;
+  }
+
+  /** Books a failed task and stops its list, skipping the rest. */
+  #fail(list: TaskList, run: TaskRun, index: number, error: unknown): void {
+    if (!this.#release(list, run)) return;
+    this.#counts.failed++;
+    if (run.timedOut) this.#counts.timedOut++;
+    const skipped = list.tasks.slice(index + 1).map((each) => each.name);
+    list.next = list.tasks.length;
+    this.#counts.skipped += skipped.length;
+    this.#waitingTasks -= skipped.length;
+    this.#report(error, run.task.name, skipped, list.request);
+    this.#end(list);
+  }
+
+  /**
+   * Frees the task's place. A task given up on at shutdown was booked
+   * then: whatever it does now, its list has ended (false).
+   */
+  #release(list: TaskList, run: TaskRun): boolean {
+    if (list.current === run) {
       list.current = undefined;
       this.#runningTasks--;
     }
+    if (!list.abandoned) return true;
+    this.#end(list);
+    return false;
   }
 
-  #call(run: TaskRun): Promise<unknown> {
-    const promise = runInScope(run, () => run.task.run());
+  /** Lets go of a list that ran out of tasks, failed or was given up on. */
+  #end(list: TaskList): void {
+    // A list given up on was let go of then.
+    if (list.state === 'done') return;
+    this.#activeLists--;
+    this.#finish(list);
+    this.#startWaiting();
+  }
+
+  #withTimeout(
+    run: TaskRun,
+    returned: PromiseLike<unknown>,
+  ): PromiseLike<unknown> {
     const { timeout } = this.#settings;
-    if (timeout === Infinity) return promise;
+    if (timeout === Infinity) return returned;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         const error = new TimeoutError(run.task.name, timeout);
@@ -316,7 +376,7 @@ export class InProcessRunner implements TaskRunner {
         run.abort(error);
         reject(error);
       }, timeout);
-      promise.then(
+      returned.then(
         (value) => {
           clearTimeout(timer);
           resolve(value);
@@ -331,6 +391,18 @@ export class InProcessRunner implements TaskRunner {
 
   /** Starts waiting lists while slots are free, oldest first. */
   #startWaiting(): void {
+    // A list of sync tasks ends inside #start and calls back here: the
+    // loop below goes on instead, so the stack does not grow per list.
+    if (this.#startingWaiting) return;
+    this.#startingWaiting = true;
+    try {
+      this.#startWhileFree();
+    } finally {
+      this.#startingWaiting = false;
+    }
+  }
+
+  #startWhileFree(): void {
     const { concurrency } = this.#settings;
     while (
       this.#activeLists < concurrency &&
@@ -346,11 +418,22 @@ export class InProcessRunner implements TaskRunner {
     if (this.#queueHead === this.#queue.length) {
       this.#queue = [];
       this.#queueHead = 0;
+    } else if (
+      this.#queueHead > compactAfter &&
+      this.#queueHead * 2 > this.#queue.length
+    ) {
+      // A queue that never empties must not keep every slot it ever used.
+      this.#queue = this.#queue.slice(this.#queueHead);
+      this.#queueHead = 0;
     }
   }
 
   #refuse(list: TaskList, maxPending: number): void {
-    const [first, ...rest] = list.tasks.map((task) => task.name);
+    // A list is never empty here: empty ones finish when they arrive.
+    const [first, ...rest] = list.tasks.map((task) => task.name) as [
+      string,
+      ...string[],
+    ];
     this.#counts.overloaded += list.tasks.length;
     this.#waitingTasks -= list.tasks.length;
     debug('refused %d tasks of %o', list.tasks.length, list.request?.url);
@@ -384,12 +467,12 @@ export class InProcessRunner implements TaskRunner {
 
   #report(
     error: unknown,
-    task: string | undefined,
+    task: string,
     skipped: string[],
     request: RequestSource | undefined,
   ): void {
     const info: TaskErrorInfo = {
-      task: task ?? 'anonymous',
+      task,
       skipped,
       request: describeRequest(request),
     };
@@ -416,14 +499,6 @@ function reportHookFailure(
 ): void {
   printTaskError(error, info);
   printTaskError(hookError, { ...info, task: `onError for ${info.task}` });
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 function isTask(value: BackgroundTask | undefined): value is BackgroundTask {

@@ -22,8 +22,13 @@ export class TaskRun {
 
 const currentRun = new AsyncLocalStorage<TaskRun>();
 
-export function runInScope<T>(run: TaskRun, call: () => T): T {
-  return currentRun.run(run, call);
+/** Calls the task's function, with `taskSignal()` reading this run. */
+export function callInScope(run: TaskRun): unknown {
+  return currentRun.run(run, callTask, run.task);
+}
+
+function callTask(task: BackgroundTask): unknown {
+  return task.fn(...task.args);
 }
 
 const neverAborted = new AbortController().signal;
