@@ -28,7 +28,7 @@ export function runMicro(quick: boolean): Promise<MicroResults> {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk));
     child.on('error', reject);
-    child.on('exit', (code) => {
+    child.on('close', (code) => {
       if (code !== 0) {
         reject(
           new Error(

@@ -32,8 +32,9 @@ export function renderTables(results: Results): string {
   const startedAt = results.startedAt.slice(0, 16).replace('T', ' ');
   const lines = [
     `Run of ${startedAt} UTC (${results.mode}), ${machine.cpus} ×` +
-      ` ${machine.cpuModel}, Node ${machine.node}, ${versions}.` +
-      ` Each pair: ${plan.warmupSeconds} s warm-up, then ${plan.windows}` +
+      ` ${machine.cpuModel}, Node ${machine.node},`,
+    `${versions}.`,
+    `Each pair: ${plan.warmupSeconds} s warm-up, then ${plan.windows}` +
       ` windows of ${plan.windowSeconds} s, wrk -t1 -c${plan.connections}` +
       ' per server.',
     '',
@@ -103,9 +104,11 @@ function latencyTable(latency: NonNullable<Results['latency']>): string[] {
   const lines = [
     `### Latency at a light fixed load`,
     '',
-    `Both servers of a pair loaded at once by wrk -t1 -c${plan.connections} with` +
-      ` ${plan.delayMilliseconds} ms think time per request, each server on a core` +
-      ` of its own, swapping cores every round; ${plan.rounds} rounds of` +
+    'Both servers of a pair loaded at once by' +
+      ` wrk -t1 -c${plan.connections} with`,
+    `${plan.delayMilliseconds} ms think time per request, each server on a` +
+      ' core of its own,',
+    `swapping cores every round; ${plan.rounds} rounds of` +
       ` ${plan.roundSeconds} s.`,
     '',
     row(

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { renderChart } from './chart';
@@ -12,6 +12,7 @@ import { latencyPairs, latencyTarget, suites } from './suites';
 import { requireTools, requireTwoCores } from './tools';
 
 // npm run bench [-- --quick] [-- --only=http,app-size,latency,micro]
+// npm run bench -- --render: tables and chart again from results.json
 const argumentsGiven = process.argv.slice(2);
 const quick = argumentsGiven.includes('--quick');
 const only = argumentsGiven
@@ -31,6 +32,7 @@ const root = path.join(__dirname, '..');
 const resultsFolder = path.join(__dirname, 'results');
 
 async function main(): Promise<void> {
+  if (argumentsGiven.includes('--render')) return render();
   requireTools();
   requireTwoCores();
   buildLibrary();
@@ -117,6 +119,13 @@ function save(results: Results, partial: boolean): void {
   writeFileSync(path.join(folder, 'chart.svg'), renderChart(results));
   if (!partial) writeFigures(path.join(root, 'BENCHMARKS.md'), results);
   console.log(`\nFigures written to ${path.relative(root, folder)}/`);
+}
+
+/** Writes the tables and the chart again from the last full run. */
+function render(): void {
+  const file = path.join(resultsFolder, 'results.json');
+  const results = JSON.parse(readFileSync(file, 'utf8')) as Results;
+  save(results, false);
 }
 
 function machine(): Results['machine'] {

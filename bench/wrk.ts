@@ -59,7 +59,7 @@ export function runWrk(options: LoadOptions): Promise<LoadResult> {
     child.stdout.on('data', (chunk: Buffer) => (output += chunk));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk));
     child.on('error', reject);
-    child.on('exit', (code) => {
+    child.on('close', (code) => {
       const line = output.split('\n').find((text) => text.startsWith('{'));
       if (code !== 0 || line === undefined) {
         reject(
