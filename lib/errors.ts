@@ -19,11 +19,19 @@ export class OverloadError extends Error {
   }
 }
 
-/** A task was still running, or had not started, when shutdown gave up. */
+/**
+ * A task was still running, or had not started, when shutdown gave up.
+ * Without a task name, it is the reason of the signal all running tasks
+ * share when no `timeout` is set.
+ */
 export class AbandonedError extends Error {
   override name = 'AbandonedError';
 
-  constructor(readonly task: string) {
-    super(`Task "${task}" was abandoned at shutdown`);
+  constructor(readonly task?: string) {
+    super(
+      task === undefined
+        ? 'Running tasks were abandoned at shutdown'
+        : `Task "${task}" was abandoned at shutdown`,
+    );
   }
 }

@@ -21,7 +21,7 @@ import {
   type RunnerSettings,
 } from './settings';
 import type { BackgroundTask } from './task';
-import { callInScope, TaskRun } from './task-scope';
+import { abortUnscopedTasks, callTask, TaskRun } from './task-scope';
 
 const debug = createDebug('express-background-tasks:runner');
 
@@ -29,7 +29,7 @@ const debug = createDebug('express-background-tasks:runner');
 const compactAfter = 1024;
 
 export interface DrainOptions {
-  /** Milliseconds to wait at most; by default drain waits as long as it takes. */
+  /** Milliseconds to wait at most; by default, as long as it takes. */
   timeout?: number;
 }
 
@@ -235,6 +235,7 @@ export class InProcessRunner implements TaskRunner {
       if (list.state === 'reserved') list.abandoned = true;
       else names.push(...this.#giveUp(list));
     }
+    abortUnscopedTasks(new AbandonedError());
     // Every waiting list was given up on: this only lets later ones start.
     this.#startWaiting();
     return names;
@@ -292,7 +293,7 @@ export class InProcessRunner implements TaskRunner {
 
       let returned: unknown;
       try {
-        returned = callInScope(run);
+        returned = callTask(run, this.#settings.timeout !== Infinity);
       } catch (error) {
         this.#fail(list, run, index, error);
         return;

@@ -323,6 +323,17 @@ describe('runner controls', () => {
     it('leaves the signal of a task called outside the runner unaborted', () => {
       expect(taskSignal().aborted).to.equal(false);
     });
+
+    it('aborts a signal taken outside any task when shutdown gives up', () => {
+      const { runner } = isolatedRunner();
+      const signal = taskSignal();
+
+      runner.abandon();
+
+      expect(signal.aborted).to.equal(true);
+      expect(signal.reason).to.be.instanceOf(AbandonedError);
+      expect(taskSignal().aborted).to.equal(false);
+    });
   });
 
   describe('configure() called again', () => {
