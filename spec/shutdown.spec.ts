@@ -15,7 +15,7 @@ import {
   taskSignal,
 } from '../index';
 import { deferred, recordTaskErrors } from './support/app';
-import { getOnce, listen } from './support/http-client';
+import { getOnce, listenOnLoopback } from './support/server';
 
 const root = join(__dirname, '..');
 
@@ -46,7 +46,7 @@ describe('closeGracefully(server, { timeout })', () => {
           return { ok: true };
         }),
       );
-      const port = await listen(server);
+      const port = await listenOnLoopback(server);
 
       const inFlight = getOnce(port, '/slow');
       await arrived.promise;
@@ -67,7 +67,7 @@ describe('closeGracefully(server, { timeout })', () => {
 
     it('closes idle keep-alive connections at once', async () => {
       const server = serverFor(get('/ping', () => 'pong'));
-      const port = await listen(server);
+      const port = await listenOnLoopback(server);
       const agent = new http.Agent({ keepAlive: true });
       await getOnce(port, '/ping', agent);
 
@@ -88,7 +88,7 @@ describe('closeGracefully(server, { timeout })', () => {
           return 'done';
         }),
       );
-      const port = await listen(server);
+      const port = await listenOnLoopback(server);
       const agent = new http.Agent({ keepAlive: true });
       const inFlight = getOnce(port, '/slow', agent);
       await arrived.promise;
@@ -115,7 +115,7 @@ describe('closeGracefully(server, { timeout })', () => {
         }),
         get('/second', () => 'second'),
       );
-      const port = await listen(server);
+      const port = await listenOnLoopback(server);
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
       const first = getOnce(port, '/first', agent);
       const second = getOnce(port, '/second', agent);
@@ -141,7 +141,7 @@ describe('closeGracefully(server, { timeout })', () => {
           return 'done';
         }),
       );
-      const port = await listen(server);
+      const port = await listenOnLoopback(server);
       const inFlight = getOnce(port, '/slow');
       await arrived.promise;
       const closing = closeGracefully(server, { timeout: Infinity });
@@ -163,7 +163,7 @@ describe('closeGracefully(server, { timeout })', () => {
       const server = serverFor(
         get('/reindex', new BackgroundTask(reindexAll), () => 'started'),
       );
-      const port = await listen(server);
+      const port = await listenOnLoopback(server);
       await getOnce(port, '/reindex');
       await new Promise((settle) => setTimeout(settle, 20));
 
@@ -205,7 +205,7 @@ describe('closeGracefully(server, { timeout })', () => {
           return 'ok';
         }),
       );
-      const port = await listen(server);
+      const port = await listenOnLoopback(server);
       await getOnce(port, '/stock');
 
       const result = await closeGracefully(server, { timeout: 50 });
@@ -242,7 +242,7 @@ describe('closeGracefully(server, { timeout })', () => {
           return 'late';
         }),
       );
-      const port = await listen(server);
+      const port = await listenOnLoopback(server);
       const hanging = getOnce(port, '/hang').catch((error: Error) => error);
       await arrived.promise;
 

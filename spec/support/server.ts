@@ -12,10 +12,7 @@ export async function listen(
   listener: RequestListener,
 ): Promise<ListeningServer> {
   const server = http.createServer(listener);
-  await new Promise<void>((resolve) => {
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   return {
     port,
     url: `http://127.0.0.1:${port}`,
@@ -25,6 +22,41 @@ export async function listen(
         server.close(() => resolve());
       }),
   };
+}
+
+/** Resolves with the free loopback port the server now listens on. */
+export function listenOnLoopback(server: http.Server): Promise<number> {
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+export interface PlainResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** One GET on loopback, with the whole body read. */
+export function getOnce(
+  port: number,
+  path: string,
+  agent: http.Agent | false = false,
+): Promise<PlainResponse> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path, agent }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
 }
 
 export interface OpenRequest {
