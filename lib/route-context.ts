@@ -1,8 +1,7 @@
 import type { Response } from 'express';
-import type { Background } from './background';
+import { type Background, tasksOf } from './background';
 import type { RouteContext, RouteDefinition } from './route-definition';
 import { BackgroundTasks } from './task-list';
-import { tasksOf } from './background';
 
 /** The `ctx` of one request. Its task list is made only if asked for. */
 export class RequestContext implements RouteContext {
